@@ -1,0 +1,2 @@
+//! The `nunchi` command (being built).
+fn main() {}

@@ -1,0 +1,2 @@
+//! Sentiment scoring of Korean posts (being built).
+#![deny(missing_docs)]

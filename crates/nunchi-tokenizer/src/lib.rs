@@ -1,0 +1,33 @@
+//! Korean morphological tokenizer for social posts: [lindera] with the mecab-ko-dic
+//! dictionary (ko-dic), behind the normalisation that real posts need.
+//!
+//! A [`Tokenizer`] is built once and shared by all threads (it is `Send + Sync`); each
+//! thread analyses posts through its own [`Worker`], whose buffers are reused from post to
+//! post. Every token keeps its byte span in the *original* post, whatever normalisation did.
+//!
+//! ```
+//! use nunchi_tokenizer::{PosTag, Tokenizer};
+//!
+//! let tokenizer = Tokenizer::new()?;
+//! let mut worker = tokenizer.worker();
+//! let post = "배송이 너무 늦어요ㅠㅠㅠㅠ";
+//! let analysis = worker.analyze(post)?;
+//! let tokens: Vec<_> = analysis.tokens().collect();
+//! assert_eq!(tokens[0].surface, "배송");
+//! assert_eq!(tokens[0].pos, PosTag::Nng);
+//! assert_eq!(&post[tokens[0].span.clone()], "배송");
+//! # Ok::<(), nunchi_tokenizer::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+pub mod normalize;
+mod pos;
+mod token;
+mod tokenizer;
+
+pub use error::Error;
+pub use normalize::{Normalized, Normalizer, SocialUnit};
+pub use pos::{PosTag, UnknownPosTag};
+pub use token::{Morpheme, MorphemeInfo, Token, TokenInfo};
+pub use tokenizer::{Analysis, Tokenizer, TokenizerBuilder, Worker, EMBEDDED_DICTIONARY_ID};
