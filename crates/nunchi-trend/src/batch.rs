@@ -1,0 +1,100 @@
+//! Whole data sets at once: the [`Monitor`] run over sorted observations.
+
+use serde::{Serialize, Serializer};
+
+use crate::bucket::BucketWidth;
+use crate::error::Error;
+use crate::monitor::{Monitor, MonitorConfig, Rejections};
+use crate::observation::Observation;
+use crate::report::{Alert, BucketRow, Episode, Event};
+use crate::time::Zone;
+
+/// The sentiment series of a stream of posts with its alerts and episodes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trend {
+    /// Bucket width.
+    #[serde(serialize_with = "as_display")]
+    pub width: BucketWidth,
+    /// Zone of the times.
+    #[serde(serialize_with = "as_display")]
+    pub zone: Zone,
+    /// Target names.
+    pub targets: Vec<String>,
+    /// One row per bucket and scope, in time order, all posts first in each bucket.
+    pub series: Vec<BucketRow>,
+    /// The alerts, in the order they were raised.
+    pub alerts: Vec<Alert>,
+    /// The episodes by id, ongoing ones (without `end`) included.
+    pub episodes: Vec<Episode>,
+    /// Observations refused.
+    pub rejections: Rejections,
+}
+
+fn as_display<T: std::fmt::Display, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(value)
+}
+
+impl Trend {
+    /// An empty trend for a monitor with `config`: [`Self::record`] fills it from the
+    /// monitor's events, so that an online run can keep the same record as [`analyze`].
+    pub fn new(config: &MonitorConfig) -> Trend {
+        Trend {
+            width: config.width,
+            zone: config.zone,
+            targets: config.targets.clone(),
+            series: Vec::new(),
+            alerts: Vec::new(),
+            episodes: Vec::new(),
+            rejections: Rejections::default(),
+        }
+    }
+
+    /// Adds one event of the monitor.
+    pub fn record(&mut self, event: Event) {
+        match event {
+            Event::Bucket(row) => self.series.push(row),
+            Event::EpisodeStarted(alert) => self.alerts.push(alert),
+            Event::EpisodeEnded(episode) => self.episodes.push(episode),
+        }
+    }
+
+    /// Records the monitor's remaining events, its ongoing episodes and its rejections.
+    pub fn complete(mut self, monitor: &mut Monitor) -> Trend {
+        for event in monitor.drain_events() {
+            self.record(event);
+        }
+        self.episodes.extend(monitor.ongoing_episodes());
+        self.episodes.sort_by_key(|e| e.episode);
+        self.rejections = *monitor.rejections();
+        self
+    }
+}
+
+/// The trend of a whole data set: sorts the observations by time (stably), feeds them to a
+/// [`Monitor`] one by one, and closes every bucket at the end. The same detector as online,
+/// so a stream fed in time order gives the same episodes.
+///
+/// Observations that the monitor refuses (unknown target, invalid polarity, too far ahead)
+/// are skipped and counted in [`Trend::rejections`].
+///
+/// # Errors
+///
+/// [`Error::Config`] if a setting is out of range.
+pub fn analyze(
+    observations: impl IntoIterator<Item = Observation>,
+    config: MonitorConfig,
+) -> Result<Trend, Error> {
+    let mut observations: Vec<Observation> = observations.into_iter().collect();
+    observations.sort_by_key(|o| o.time);
+    let mut monitor = Monitor::new(config)?;
+    let mut trend = Trend::new(monitor.config());
+    for observation in &observations {
+        // A refused observation is counted in the monitor's rejections; the batch goes on.
+        let _refused = monitor.push(observation).is_err();
+        for event in monitor.drain_events() {
+            trend.record(event);
+        }
+    }
+    monitor.finish();
+    Ok(trend.complete(&mut monitor))
+}

@@ -1,0 +1,528 @@
+//! The negative-wave detector of one scope: rolling baseline, alert rules, episodes.
+//! The method is described in the crate documentation.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::report::{Alert, Episode, Event, Trigger};
+use crate::stats::{Counts, Evaluation, Expectation};
+use crate::terms::TermCounts;
+use crate::time::Zone;
+
+/// Settings of the negative-wave detector. The defaults suit hourly buckets of a brand's
+/// posts; see the crate documentation for what each does and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetectorConfig {
+    /// Rolling baseline: the last this many quiet buckets (24).
+    pub baseline_buckets: usize,
+    /// No alerts until the baseline holds this many buckets (12).
+    pub min_baseline_buckets: usize,
+    /// A single bucket alerts when both tests give p below this (0.001).
+    pub alpha: f64,
+    /// `persist_buckets` consecutive buckets alert when each gives p below this (0.01).
+    pub persist_alpha: f64,
+    /// Length of the run for the persistence rule (2).
+    pub persist_buckets: usize,
+    /// An episode ends when its last `calm_buckets` buckets together are no longer elevated
+    /// at this level (0.05); buckets elevated at this level just before an alert are
+    /// counted into its episode.
+    pub calm_alpha: f64,
+    /// Length of the calm stretch that ends an episode (3).
+    pub calm_buckets: usize,
+    /// A bucket needs at least this many negative posts to alert (5).
+    pub min_negative: u32,
+    /// A bucket needs at least this multiple of its expected negative posts to alert (1.5).
+    pub min_ratio: f64,
+    /// A target's baseline share is shrunk toward the all-posts share by this many
+    /// pseudo-posts (10).
+    pub target_prior_posts: f64,
+}
+
+impl Default for DetectorConfig {
+    fn default() -> Self {
+        DetectorConfig {
+            baseline_buckets: 24,
+            min_baseline_buckets: 12,
+            alpha: 0.001,
+            persist_alpha: 0.01,
+            persist_buckets: 2,
+            calm_alpha: 0.05,
+            calm_buckets: 3,
+            min_negative: 5,
+            min_ratio: 1.5,
+            target_prior_posts: 10.0,
+        }
+    }
+}
+
+impl DetectorConfig {
+    /// Checks that every setting is in range.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the first setting out of range.
+    pub fn validate(&self) -> Result<(), Error> {
+        let fail = |name, value: String, reason| {
+            Err(Error::Config {
+                name,
+                value,
+                reason,
+            })
+        };
+        let probability = |p: f64| p > 0.0 && p < 1.0;
+        if self.baseline_buckets < 2 {
+            return fail(
+                "baseline_buckets",
+                self.baseline_buckets.to_string(),
+                "at least 2",
+            );
+        }
+        if self.min_baseline_buckets < 2 || self.min_baseline_buckets > self.baseline_buckets {
+            return fail(
+                "min_baseline_buckets",
+                self.min_baseline_buckets.to_string(),
+                "from 2 to baseline_buckets",
+            );
+        }
+        for (name, value) in [
+            ("alpha", self.alpha),
+            ("persist_alpha", self.persist_alpha),
+            ("calm_alpha", self.calm_alpha),
+        ] {
+            if !probability(value) {
+                return fail(name, value.to_string(), "strictly between 0 and 1");
+            }
+        }
+        if self.persist_buckets < 2 {
+            return fail(
+                "persist_buckets",
+                self.persist_buckets.to_string(),
+                "at least 2",
+            );
+        }
+        if self.calm_buckets < 1 {
+            return fail("calm_buckets", self.calm_buckets.to_string(), "at least 1");
+        }
+        if self.min_negative < 1 {
+            return fail("min_negative", self.min_negative.to_string(), "at least 1");
+        }
+        if !(self.min_ratio >= 1.0 && self.min_ratio.is_finite()) {
+            return fail(
+                "min_ratio",
+                self.min_ratio.to_string(),
+                "a number of at least 1",
+            );
+        }
+        if !(self.target_prior_posts > 0.0 && self.target_prior_posts.is_finite()) {
+            return fail(
+                "target_prior_posts",
+                self.target_prior_posts.to_string(),
+                "a positive number",
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Evaluation {
+    /// Both tests below `level`, with enough negative posts, well above expectation.
+    fn elevated(&self, level: f64, config: &DetectorConfig) -> bool {
+        let negative = self.counts.negative;
+        negative >= config.min_negative
+            && f64::from(negative) >= config.min_ratio * self.expected_negative
+            && self.p_share < level
+            && self.p_count < level
+    }
+
+    /// Above expectation with both tests below the calm level: the lead-up of an episode.
+    fn leading_up(&self, config: &DetectorConfig) -> bool {
+        f64::from(self.counts.negative) > self.expected_negative
+            && self.p_share < config.calm_alpha
+            && self.p_count < config.calm_alpha
+    }
+}
+
+/// A closed bucket of one scope.
+#[derive(Debug, Clone)]
+pub(crate) struct ClosedBucket {
+    pub(crate) start: i64,
+    pub(crate) end: i64,
+    pub(crate) counts: Counts,
+    pub(crate) terms: TermCounts,
+    /// How it compared with the baseline when it closed; `None` during warm-up.
+    pub(crate) evaluation: Option<Evaluation>,
+}
+
+/// The decision to open an episode.
+#[derive(Debug, Clone, Copy)]
+struct Opened {
+    bucket: i64,
+    detected_at: i64,
+    trigger: Trigger,
+    expectation: Expectation,
+    evaluation: Evaluation,
+}
+
+/// An open episode.
+#[derive(Debug, Clone)]
+struct EpisodeState {
+    id: u32,
+    start: i64,
+    alert_bucket: i64,
+    detected_at: i64,
+    trigger: Trigger,
+    /// The baseline the episode is measured against, frozen at the alert.
+    expectation: Expectation,
+    totals: Totals,
+    /// The last closed buckets after the alerting one, not yet folded into `totals`: the
+    /// candidate calm stretch.
+    recent: VecDeque<ClosedBucket>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Totals {
+    buckets: u32,
+    end: i64,
+    posts: u64,
+    negative: u64,
+    expected: f64,
+    peak: Option<Peak>,
+    terms: TermCounts,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Peak {
+    start: i64,
+    excess: f64,
+    negative: u32,
+    share: f64,
+}
+
+impl Totals {
+    /// Adds a bucket. Its expected negatives come from its own evaluation (made against the
+    /// baseline in force when it closed), else from `expectation`.
+    fn fold(&mut self, bucket: &ClosedBucket, expectation: &Expectation) {
+        let expected = bucket.evaluation.map_or_else(
+            || f64::from(bucket.counts.posts) * expectation.share,
+            |e| e.expected_negative,
+        );
+        self.buckets += 1;
+        self.end = bucket.end;
+        self.posts += u64::from(bucket.counts.posts);
+        self.negative += u64::from(bucket.counts.negative);
+        self.expected += expected;
+        self.terms.merge(&bucket.terms);
+        let excess = f64::from(bucket.counts.negative) - expected;
+        if self.peak.is_none_or(|peak| excess > peak.excess) {
+            self.peak = Some(Peak {
+                start: bucket.start,
+                excess,
+                negative: bucket.counts.negative,
+                share: f64::from(bucket.counts.negative) / f64::from(bucket.counts.posts.max(1)),
+            });
+        }
+    }
+}
+
+/// The detector of one scope.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeDetector {
+    target: Option<String>,
+    /// Quiet closed buckets, oldest first, at most `baseline_buckets`.
+    baseline: VecDeque<ClosedBucket>,
+    expectation: Option<Expectation>,
+    episode: Option<EpisodeState>,
+}
+
+/// What the monitor passes to every detector call.
+pub(crate) struct Context<'a> {
+    pub(crate) config: &'a DetectorConfig,
+    pub(crate) zone: Zone,
+    pub(crate) top_terms: usize,
+}
+
+impl ScopeDetector {
+    pub(crate) fn new(target: Option<String>) -> ScopeDetector {
+        ScopeDetector {
+            target,
+            baseline: VecDeque::new(),
+            expectation: None,
+            episode: None,
+        }
+    }
+
+    pub(crate) fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+
+    /// The baseline negative share, once warmed up.
+    pub(crate) fn baseline_share(&self) -> Option<f64> {
+        self.expectation.map(|e| e.share)
+    }
+
+    /// Checks the still-open bucket `start..` after a negative post arrived at `now`; starts
+    /// an episode if its counts so far already suffice.
+    pub(crate) fn check_open(
+        &mut self,
+        cx: &Context<'_>,
+        start: i64,
+        counts: Counts,
+        terms: &TermCounts,
+        now: i64,
+        next_id: &mut u32,
+    ) -> Option<Alert> {
+        if self.episode.is_some() {
+            return None;
+        }
+        let expectation = self.expectation?;
+        let evaluation = expectation.evaluate(counts, 1);
+        let trigger = self.trigger(&evaluation, start, cx.config)?;
+        let opened = Opened {
+            bucket: start,
+            detected_at: now,
+            trigger,
+            expectation,
+            evaluation,
+        };
+        Some(self.start_episode(cx, opened, terms, next_id))
+    }
+
+    /// Closes a bucket: evaluates it, advances the episode or the baseline, and returns the
+    /// evaluation for the series row. `prior` is the share (and its weight in posts) that
+    /// the baseline share is shrunk toward.
+    pub(crate) fn close(
+        &mut self,
+        cx: &Context<'_>,
+        mut bucket: ClosedBucket,
+        prior: (f64, f64),
+        next_id: &mut u32,
+        events: &mut Vec<Event>,
+    ) -> Option<Evaluation> {
+        let frozen = self.episode.as_ref().map(|e| e.expectation);
+        let expectation = frozen.or(self.expectation);
+        let evaluation = expectation.map(|e| e.evaluate(bucket.counts, 1));
+        bucket.evaluation = evaluation;
+        if self.episode.is_none() {
+            let opened = expectation
+                .zip(evaluation)
+                .and_then(|(expectation, evaluation)| {
+                    let trigger = self.trigger(&evaluation, bucket.start, cx.config)?;
+                    Some(Opened {
+                        bucket: bucket.start,
+                        detected_at: bucket.end,
+                        trigger,
+                        expectation,
+                        evaluation,
+                    })
+                });
+            let Some(opened) = opened else {
+                self.push_baseline(bucket, cx.config, prior);
+                return evaluation;
+            };
+            let alert = self.start_episode(cx, opened, &bucket.terms, next_id);
+            events.push(Event::EpisodeStarted(alert));
+        }
+        if let Some(ended) = self.advance_episode(cx, bucket) {
+            events.push(Event::EpisodeEnded(ended));
+            self.episode = None;
+            self.refresh(cx.config, prior);
+        }
+        evaluation
+    }
+
+    /// The open episode as it stands, if any.
+    pub(crate) fn ongoing(&self, cx: &Context<'_>) -> Option<Episode> {
+        let state = self.episode.as_ref()?;
+        let mut totals = state.totals.clone();
+        for bucket in &state.recent {
+            totals.fold(bucket, &state.expectation);
+        }
+        Some(self.report(cx, state, &totals, None))
+    }
+
+    /// Which rule, if any, the bucket starting at `start` with `evaluation` fires.
+    fn trigger(
+        &self,
+        evaluation: &Evaluation,
+        start: i64,
+        config: &DetectorConfig,
+    ) -> Option<Trigger> {
+        if evaluation.elevated(config.alpha, config) {
+            return Some(Trigger::Single);
+        }
+        if !evaluation.elevated(config.persist_alpha, config) {
+            return None;
+        }
+        let run = self.trailing_run(start, |e| e.elevated(config.persist_alpha, config));
+        (run + 1 >= config.persist_buckets).then_some(Trigger::Persistent)
+    }
+
+    /// Number of baseline buckets right before `start`, without gap, whose evaluation
+    /// satisfies `test`.
+    fn trailing_run(&self, start: i64, test: impl Fn(&Evaluation) -> bool) -> usize {
+        let mut next_start = start;
+        self.baseline
+            .iter()
+            .rev()
+            .take_while(|b| {
+                let fits = b.end == next_start && b.evaluation.as_ref().is_some_and(&test);
+                next_start = b.start;
+                fits
+            })
+            .count()
+    }
+
+    fn start_episode(
+        &mut self,
+        cx: &Context<'_>,
+        opened: Opened,
+        bucket_terms: &TermCounts,
+        next_id: &mut u32,
+    ) -> Alert {
+        let Opened {
+            bucket,
+            detected_at,
+            trigger,
+            expectation,
+            evaluation,
+        } = opened;
+        // The lead-up buckets leave the baseline and open the episode.
+        let lead_up = self.trailing_run(bucket, |e| e.leading_up(cx.config));
+        let mut totals = Totals::default();
+        let lead: Vec<ClosedBucket> = self
+            .baseline
+            .drain(self.baseline.len() - lead_up..)
+            .collect();
+        for b in &lead {
+            totals.fold(b, &expectation);
+        }
+        let start = lead.first().map_or(bucket, |b| b.start);
+        let mut terms = totals.terms.clone();
+        terms.merge(bucket_terms);
+        let id = *next_id;
+        *next_id += 1;
+        self.episode = Some(EpisodeState {
+            id,
+            start,
+            alert_bucket: bucket,
+            detected_at,
+            trigger,
+            expectation,
+            totals,
+            recent: VecDeque::new(),
+        });
+        Alert {
+            episode: id,
+            target: self.target.clone(),
+            start: cx.zone.datetime(start),
+            bucket: cx.zone.datetime(bucket),
+            detected_at: cx.zone.datetime(detected_at),
+            trigger,
+            posts: evaluation.counts.posts,
+            negative: evaluation.counts.negative,
+            expected_negative: evaluation.expected_negative,
+            baseline_share: evaluation.baseline_share,
+            p_share: evaluation.p_share,
+            p_count: evaluation.p_count,
+            top_negative_terms: terms.top(cx.top_terms),
+        }
+    }
+
+    /// Adds a closed bucket to the open episode; the finished episode if the last
+    /// `calm_buckets` buckets are calm.
+    fn advance_episode(&mut self, cx: &Context<'_>, bucket: ClosedBucket) -> Option<Episode> {
+        let state = self.episode.as_mut()?;
+        let config = cx.config;
+        if bucket.start <= state.alert_bucket {
+            state.totals.fold(&bucket, &state.expectation);
+            return None;
+        }
+        state.recent.push_back(bucket);
+        if state.recent.len() > config.calm_buckets {
+            if let Some(oldest) = state.recent.pop_front() {
+                state.totals.fold(&oldest, &state.expectation);
+            }
+        }
+        if state.recent.len() < config.calm_buckets {
+            return None;
+        }
+        let pooled = state
+            .recent
+            .iter()
+            .fold(Counts::default(), |sum, b| sum.add(b.counts));
+        let evaluation = state
+            .expectation
+            .evaluate(pooled, config.calm_buckets as u32);
+        if evaluation.elevated(config.calm_alpha, config) {
+            return None;
+        }
+        let state = self.episode.as_ref()?;
+        let ended_at = state.recent.back().map(|b| b.end);
+        let episode = self.report(cx, state, &state.totals, ended_at);
+        // The calm stretch is baseline again.
+        let recent = std::mem::take(&mut self.episode.as_mut()?.recent);
+        for b in recent {
+            self.baseline.push_back(b);
+        }
+        while self.baseline.len() > config.baseline_buckets {
+            self.baseline.pop_front();
+        }
+        Some(episode)
+    }
+
+    fn report(
+        &self,
+        cx: &Context<'_>,
+        state: &EpisodeState,
+        totals: &Totals,
+        ended_at: Option<i64>,
+    ) -> Episode {
+        let peak = totals.peak.unwrap_or(Peak {
+            start: state.alert_bucket,
+            excess: 0.0,
+            negative: 0,
+            share: 0.0,
+        });
+        Episode {
+            episode: state.id,
+            target: self.target.clone(),
+            start: cx.zone.datetime(state.start),
+            detected_at: cx.zone.datetime(state.detected_at),
+            trigger: state.trigger,
+            peak: cx.zone.datetime(peak.start),
+            end: ended_at.map(|_| cx.zone.datetime(totals.end)),
+            ended_at: ended_at.map(|t| cx.zone.datetime(t)),
+            buckets: totals.buckets,
+            posts: totals.posts,
+            negative: totals.negative,
+            expected_negative: totals.expected,
+            excess_negative: totals.negative as f64 - totals.expected,
+            baseline_share: state.expectation.share,
+            peak_negative: peak.negative,
+            peak_negative_share: peak.share,
+            top_negative_terms: totals.terms.top(cx.top_terms),
+        }
+    }
+
+    fn push_baseline(&mut self, bucket: ClosedBucket, config: &DetectorConfig, prior: (f64, f64)) {
+        self.baseline.push_back(bucket);
+        while self.baseline.len() > config.baseline_buckets {
+            self.baseline.pop_front();
+        }
+        self.refresh(config, prior);
+    }
+
+    /// Recomputes the expectation from the baseline once it holds enough buckets; until
+    /// then the previous one (if any) stays.
+    fn refresh(&mut self, config: &DetectorConfig, (share, posts): (f64, f64)) {
+        if self.baseline.len() >= config.min_baseline_buckets {
+            self.expectation = Some(Expectation::from_window(
+                self.baseline.iter().map(|b| b.counts),
+                share,
+                posts,
+            ));
+        }
+    }
+}

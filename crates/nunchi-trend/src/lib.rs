@@ -1,0 +1,118 @@
+//! Sentiment over time: catch a wave of negative posts as it starts, see what it is about,
+//! and see it end.
+//!
+//! Scored posts ([`Observation`]s: time, label, polarity, matched targets, negative
+//! evidence terms) are counted into time buckets ([`BucketWidth`], [`BucketGrid`]) per
+//! scope — all posts, and the posts that mention each target ([`TargetMatcher`]). A
+//! [`Monitor`] takes them one at a time and reports each closed bucket, the start of each
+//! negative wave as soon as the evidence suffices, and its end; [`analyze`] runs the same
+//! monitor over a whole data set. Results go out as CSV and JSON ([`Trend`]) and as an SVG
+//! chart ([`Trend::chart_svg`]).
+//!
+//! ```
+//! use nunchi_trend::{analyze, BucketWidth, Label, MonitorConfig, Observation, Zone};
+//!
+//! let zone: Zone = "Asia/Seoul".parse()?;
+//! let start = nunchi_trend::parse_timestamp("2009-11-26 00:00", &zone)?;
+//! let mut posts = Vec::new();
+//! for hour in 0..48 {
+//!     // A quiet day and a half: 20 posts an hour, 4 of them negative; then, in hour 36,
+//!     // 30 angry posts about a false rumour.
+//!     let angry = if hour == 36 { 30 } else { 0 };
+//!     for i in 0..20 + angry {
+//!         let time = start + hour * 3600 + i * 60;
+//!         let post = if i < 4 + angry {
+//!             Observation::new(time, Label::Negative, -0.8)
+//!                 .with_negative_terms(vec!["황당/XR".into()])
+//!         } else {
+//!             Observation::new(time, Label::Positive, 0.7)
+//!         };
+//!         posts.push(post);
+//!     }
+//! }
+//! let trend = analyze(posts, MonitorConfig::new("1h".parse::<BucketWidth>()?, zone))?;
+//! assert_eq!(trend.series.len(), 48);
+//! assert_eq!(trend.episodes.len(), 1);
+//! let wave = &trend.episodes[0];
+//! assert_eq!(wave.start.to_rfc3339(), "2009-11-27T12:00:00+09:00");
+//! assert_eq!(wave.end.unwrap().to_rfc3339(), "2009-11-27T13:00:00+09:00");
+//! assert_eq!(wave.negative, 34);
+//! assert_eq!(wave.top_negative_terms[0].term, "황당/XR");
+//! // Raised within the hour, before the bucket closed.
+//! assert!(trend.alerts[0].detected_at < wave.end.unwrap());
+//! # Ok::<(), nunchi_trend::Error>(())
+//! ```
+//!
+//! # The alert method
+//!
+//! Each scope has its own detector. A bucket is compared with a **rolling baseline**: the
+//! last `baseline_buckets` (24) closed buckets that were not part of an episode. From it
+//! come the baseline negative share p0 (pooled over the window; for a target, shrunk toward
+//! the all-posts share by `target_prior_posts` pseudo-posts, so that a rarely mentioned
+//! target has a sensible baseline) and the mean number of negative posts per bucket μ.
+//! Until the window holds `min_baseline_buckets` (12) buckets, nothing is tested.
+//!
+//! Two one-sided tests are made on a bucket with n posts, k of them negative:
+//!
+//! - **share**: is k/n above p0? Binomial P(X ≥ k), X ~ Bin(n, p0). This test conditions
+//!   on the bucket's volume, so the daily cycle of posting (busy evenings, empty nights)
+//!   does not raise it;
+//! - **count**: is k above μ? Poisson P(X ≥ k), X ~ Poisson(μ). This stops a bucket whose
+//!   share is high only because nobody else posted (3 of 4 posts at 4 a.m.).
+//!
+//! Real series vary more than these models allow (topics come and go), so each test is
+//! made quasi-likelihood style: counts are divided by a dispersion factor φ ≥ 1 estimated
+//! from the window (Pearson χ²/df of the shares; variance/mean of the counts; capped at 10),
+//! which widens the null distribution by φ.
+//!
+//! A bucket is **elevated at level α** when both p-values are below α, it has at least
+//! `min_negative` (5) negative posts, and at least `min_ratio` (1.5) × the n·p0 negative
+//! posts expected at the baseline share. An **alert** opens an episode when
+//!
+//! - one bucket is elevated at `alpha` (0.001), or
+//! - `persist_buckets` (2) consecutive buckets are each elevated at `persist_alpha` (0.01).
+//!
+//! Online, the oldest open bucket is tested after every negative post with its counts so
+//! far (against the expectation for a whole bucket, which only makes it stricter), so a
+//! strong wave alerts before its bucket closes. The episode's **start** is the alerting
+//! bucket, or the first of the buckets just before it that were already above expectation
+//! with both p-values below `calm_alpha`; those buckets leave the baseline.
+//!
+//! During an episode the baseline is frozen. The episode **ends** when its last
+//! `calm_buckets` (3) buckets after the alerting one, pooled, are no longer elevated at
+//! `calm_alpha` (0.05); its end is the start of that calm stretch, which becomes baseline
+//! again. Its **peak** is the bucket with most negative posts above expectation; its
+//! **size** is its negative posts minus the expected ones; its **terms** are the most
+//! frequent negative evidence terms of its negative posts.
+//!
+//! Why these choices: a wave is both *more* negative posts and a *larger share* of them, so
+//! requiring both tests keeps the busy hours of a normal day (more posts, same share) and
+//! the empty hours of a night (high share of very few) quiet; the minimum count makes a
+//! jump from 1 to 3 negative posts no crisis however unusual; α = 0.001 over a week of
+//! hourly buckets in a few scopes expects well under one false alarm, and the persistence
+//! rule catches the slower build-ups that no single bucket proves. A level shift that
+//! never returns to the old baseline keeps its episode open, and says so.
+#![deny(missing_docs)]
+
+mod batch;
+mod bucket;
+mod detector;
+mod error;
+mod monitor;
+mod observation;
+mod report;
+mod stats;
+mod target;
+mod terms;
+mod time;
+
+pub use batch::{analyze, Trend};
+pub use bucket::{BucketGrid, BucketWidth};
+pub use detector::DetectorConfig;
+pub use error::Error;
+pub use monitor::{Monitor, MonitorConfig, Rejections};
+pub use observation::{Label, Observation};
+pub use report::{Alert, BucketRow, Episode, Event, Trigger};
+pub use target::TargetMatcher;
+pub use terms::TermCount;
+pub use time::{parse_timestamp, Zone, EPOCH_MILLIS_FROM};

@@ -1,0 +1,451 @@
+//! The online monitor: observations in, bucket rows and episode events out.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bucket::{BucketGrid, BucketWidth};
+use crate::detector::{ClosedBucket, Context, DetectorConfig, ScopeDetector};
+use crate::error::Error;
+use crate::observation::{Label, Observation};
+use crate::report::{BucketRow, Episode, Event};
+use crate::stats::Counts;
+use crate::terms::TermCounts;
+use crate::time::Zone;
+
+/// Settings of a [`Monitor`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitorConfig {
+    /// Bucket width.
+    pub width: BucketWidth,
+    /// Zone for day buckets, bucket alignment and the times reported.
+    pub zone: Zone,
+    /// Target names; an observation's `targets` are indices into this list. Each target is
+    /// a scope of its own, besides all posts.
+    pub targets: Vec<String>,
+    /// The detector's settings.
+    pub detector: DetectorConfig,
+    /// How many negative terms to report per bucket and per episode (5).
+    pub top_terms: usize,
+    /// Seconds that a bucket stays open after its end for late observations (0: a bucket
+    /// closes as soon as an observation at or after its end arrives).
+    pub allowed_lateness: i64,
+    /// An observation more than this many buckets after the oldest open one is refused
+    /// (10,000), so that one broken timestamp cannot close every bucket at once.
+    pub max_gap_buckets: u64,
+}
+
+impl MonitorConfig {
+    /// Default settings for `width` buckets in `zone`, without targets.
+    pub fn new(width: BucketWidth, zone: Zone) -> MonitorConfig {
+        MonitorConfig {
+            width,
+            zone,
+            targets: Vec::new(),
+            detector: DetectorConfig::default(),
+            top_terms: 5,
+            allowed_lateness: 0,
+            max_gap_buckets: 10_000,
+        }
+    }
+
+    /// Sets the targets.
+    pub fn with_targets<S: Into<String>>(mut self, targets: impl IntoIterator<Item = S>) -> Self {
+        self.targets = targets.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Checks every setting.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the first setting out of range.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.detector.validate()?;
+        if self.allowed_lateness < 0 {
+            return Err(Error::Config {
+                name: "allowed_lateness",
+                value: self.allowed_lateness.to_string(),
+                reason: "zero or more seconds",
+            });
+        }
+        if self.max_gap_buckets == 0 {
+            return Err(Error::Config {
+                name: "max_gap_buckets",
+                value: "0".into(),
+                reason: "at least 1",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Observations that a monitor refused, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejections {
+    /// For a bucket already closed ([`Error::LateObservation`]).
+    pub late: u64,
+    /// Too far ahead of the open buckets ([`Error::TooFarAhead`]).
+    pub too_far_ahead: u64,
+    /// Naming an unconfigured target ([`Error::UnknownTarget`]).
+    pub unknown_target: u64,
+    /// With a polarity outside [-1, 1] ([`Error::InvalidPolarity`]).
+    pub invalid_polarity: u64,
+}
+
+impl Rejections {
+    /// All refused observations.
+    pub fn total(&self) -> u64 {
+        self.late + self.too_far_ahead + self.unknown_target + self.invalid_polarity
+    }
+}
+
+/// Watches a stream of scored posts, bucket by bucket, and reports bucket rows, the start of
+/// each negative wave as soon as the evidence suffices, and its end.
+///
+/// Observations should come in time order. One for a bucket that is still open (see
+/// [`MonitorConfig::allowed_lateness`]) is counted there; one for a closed bucket is refused
+/// with [`Error::LateObservation`] and counted in [`Monitor::rejections`]. A bucket closes
+/// when an observation (or [`Monitor::advance_to`]) reaches its end plus the allowed
+/// lateness; buckets without posts close as empty ones.
+///
+/// Alerts can come before their bucket closes: after each negative post the oldest open
+/// bucket is tested with its counts so far, against the expectation for a whole bucket.
+///
+/// Events accumulate until [`Monitor::drain_events`].
+#[derive(Debug)]
+pub struct Monitor {
+    config: MonitorConfig,
+    grid: BucketGrid,
+    /// Scope 0 is all posts, scope `i + 1` target `i`.
+    detectors: Vec<ScopeDetector>,
+    /// Open buckets with posts, by start; empty buckets are not stored.
+    open: VecDeque<OpenBucket>,
+    /// Start of the oldest bucket not yet closed; `None` before the first observation.
+    next_close: Option<i64>,
+    /// The latest time seen.
+    watermark: i64,
+    next_episode: u32,
+    events: Vec<Event>,
+    rejections: Rejections,
+}
+
+#[derive(Debug)]
+struct OpenBucket {
+    start: i64,
+    scopes: Vec<Tally>,
+}
+
+/// One scope's counts in an open bucket.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    labels: [u32; 3],
+    polarity_sum: f64,
+    terms: TermCounts,
+}
+
+impl Tally {
+    fn counts(&self) -> Counts {
+        Counts {
+            posts: self.labels.iter().sum(),
+            negative: self.labels[Label::Negative.index()],
+        }
+    }
+}
+
+impl Monitor {
+    /// A monitor with `config`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if a setting is out of range.
+    pub fn new(config: MonitorConfig) -> Result<Monitor, Error> {
+        config.validate()?;
+        let detectors = std::iter::once(None)
+            .chain(config.targets.iter().cloned().map(Some))
+            .map(ScopeDetector::new)
+            .collect();
+        Ok(Monitor {
+            grid: BucketGrid::new(config.width, config.zone),
+            config,
+            detectors,
+            open: VecDeque::new(),
+            next_close: None,
+            watermark: i64::MIN,
+            next_episode: 1,
+            events: Vec::new(),
+            rejections: Rejections::default(),
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &MonitorConfig {
+        &self.config
+    }
+
+    /// The bucket grid.
+    pub fn grid(&self) -> &BucketGrid {
+        &self.grid
+    }
+
+    /// Observations refused so far.
+    pub fn rejections(&self) -> &Rejections {
+        &self.rejections
+    }
+
+    /// Counts one observation, closing the buckets that its time completes.
+    ///
+    /// # Errors
+    ///
+    /// The observation is refused, counted in [`Self::rejections`] and otherwise ignored
+    /// with [`Error::LateObservation`] (its bucket is closed), [`Error::TooFarAhead`],
+    /// [`Error::UnknownTarget`] or [`Error::InvalidPolarity`].
+    pub fn push(&mut self, observation: &Observation) -> Result<(), Error> {
+        if let Err(e) = self.check(observation) {
+            self.count_rejection(&e);
+            return Err(e);
+        }
+        let start = self.grid.start_of(observation.time);
+        self.watermark = self.watermark.max(observation.time);
+        let closed = self.close_due();
+        let next_close = *self.next_close.get_or_insert(start);
+        if start < next_close {
+            let e = Error::LateObservation {
+                time: observation.time,
+                open_from: next_close,
+            };
+            self.count_rejection(&e);
+            return Err(e);
+        }
+        let scopes = self.detectors.len();
+        let position = self.open.partition_point(|b| b.start < start);
+        if self.open.get(position).is_none_or(|b| b.start != start) {
+            self.open.insert(
+                position,
+                OpenBucket {
+                    start,
+                    scopes: vec![Tally::default(); scopes],
+                },
+            );
+        }
+        let bucket = &mut self.open[position];
+        let mut touched = Vec::with_capacity(1 + observation.targets.len());
+        touched.push(0);
+        for &target in &observation.targets {
+            if !touched.contains(&(target + 1)) {
+                touched.push(target + 1);
+            }
+        }
+        for &scope in &touched {
+            let tally = &mut bucket.scopes[scope];
+            tally.labels[observation.label.index()] += 1;
+            tally.polarity_sum += f64::from(observation.polarity);
+            if observation.label == Label::Negative {
+                tally.terms.add_post(&observation.negative_terms);
+            }
+        }
+        if closed {
+            self.check_head(None);
+        } else if observation.label == Label::Negative && start == next_close {
+            self.check_head(Some(&touched));
+        }
+        Ok(())
+    }
+
+    /// Tells the monitor that time `now` has come (a clock tick without posts): closes
+    /// the buckets that end by then, so that quiet stretches and episode ends are reported
+    /// without waiting for the next post.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFarAhead`] if `now` is more than `max_gap_buckets` ahead (nothing closes).
+    pub fn advance_to(&mut self, now: i64) -> Result<(), Error> {
+        if let Some(next_close) = self.next_close {
+            self.check_gap(now, next_close)?;
+        }
+        self.watermark = self.watermark.max(now);
+        if self.close_due() {
+            self.check_head(None);
+        }
+        Ok(())
+    }
+
+    /// Closes every bucket up to the newest one that has posts: the end of a batch. Later
+    /// observations for those buckets are late.
+    pub fn finish(&mut self) {
+        let Some(last) = self.open.back().map(|b| b.start) else {
+            return;
+        };
+        let end = self.grid.next_start(last);
+        while let Some(start) = self.next_close.filter(|&s| s < end) {
+            self.close_bucket(start);
+        }
+    }
+
+    /// Takes the events reported so far, in order.
+    pub fn drain_events(&mut self) -> std::vec::Drain<'_, Event> {
+        self.events.drain(..)
+    }
+
+    /// The episodes still going on, as they stand (without `end`), by id.
+    pub fn ongoing_episodes(&self) -> Vec<Episode> {
+        let cx = context(&self.config);
+        let mut episodes: Vec<_> = self
+            .detectors
+            .iter()
+            .filter_map(|d| d.ongoing(&cx))
+            .collect();
+        episodes.sort_by_key(|e| e.episode);
+        episodes
+    }
+
+    fn check(&self, observation: &Observation) -> Result<(), Error> {
+        let polarity = observation.polarity;
+        if !(-1.0..=1.0).contains(&polarity) {
+            return Err(Error::InvalidPolarity { polarity });
+        }
+        let count = self.config.targets.len();
+        if let Some(&index) = observation.targets.iter().find(|&&i| i >= count) {
+            return Err(Error::UnknownTarget { index, count });
+        }
+        if let Some(next_close) = self.next_close {
+            self.check_gap(observation.time, next_close)?;
+        }
+        Ok(())
+    }
+
+    fn check_gap(&self, time: i64, next_close: i64) -> Result<(), Error> {
+        let buckets = self.grid.buckets_between(next_close, time);
+        if buckets > self.config.max_gap_buckets {
+            return Err(Error::TooFarAhead {
+                time,
+                newest: self.open.back().map_or(next_close, |b| b.start),
+                buckets,
+                limit: self.config.max_gap_buckets,
+            });
+        }
+        Ok(())
+    }
+
+    fn count_rejection(&mut self, error: &Error) {
+        let counter = match error {
+            Error::LateObservation { .. } => &mut self.rejections.late,
+            Error::TooFarAhead { .. } => &mut self.rejections.too_far_ahead,
+            Error::UnknownTarget { .. } => &mut self.rejections.unknown_target,
+            Error::InvalidPolarity { .. } => &mut self.rejections.invalid_polarity,
+            _ => return,
+        };
+        *counter += 1;
+    }
+
+    /// Closes the buckets whose end plus the allowed lateness the watermark has reached;
+    /// whether any closed.
+    fn close_due(&mut self) -> bool {
+        let mut closed = false;
+        while let Some(start) = self.next_close {
+            let end = self.grid.next_start(start);
+            if end.saturating_add(self.config.allowed_lateness) > self.watermark {
+                break;
+            }
+            self.close_bucket(start);
+            closed = true;
+        }
+        closed
+    }
+
+    /// Tests the oldest open bucket for an early alert, in the scopes given (all if `None`).
+    fn check_head(&mut self, scopes: Option<&[usize]>) {
+        let Some(next_close) = self.next_close else {
+            return;
+        };
+        let Some(head) = self.open.front().filter(|b| b.start == next_close) else {
+            return;
+        };
+        let all: Vec<usize> = (0..self.detectors.len()).collect();
+        let cx = context(&self.config);
+        for &scope in scopes.unwrap_or(&all) {
+            let tally = &head.scopes[scope];
+            if tally.labels[Label::Negative.index()] == 0 {
+                continue;
+            }
+            if let Some(alert) = self.detectors[scope].check_open(
+                &cx,
+                head.start,
+                tally.counts(),
+                &tally.terms,
+                self.watermark,
+                &mut self.next_episode,
+            ) {
+                self.events.push(Event::EpisodeStarted(alert));
+            }
+        }
+    }
+
+    /// Closes the bucket starting at `start` (the oldest not closed) in every scope.
+    fn close_bucket(&mut self, start: i64) {
+        let end = self.grid.next_start(start);
+        let scopes = match self.open.front() {
+            Some(b) if b.start == start => self.open.pop_front().map(|b| b.scopes),
+            _ => None,
+        }
+        .unwrap_or_else(|| vec![Tally::default(); self.detectors.len()]);
+        let cx = context(&self.config);
+        let mut episode_events = Vec::new();
+        for (scope, tally) in scopes.into_iter().enumerate() {
+            // Targets borrow the all-posts share as the prior of their own.
+            let prior = if scope == 0 {
+                (0.5, 1.0)
+            } else {
+                (
+                    self.detectors[0].baseline_share().unwrap_or(0.5),
+                    cx.config.target_prior_posts,
+                )
+            };
+            let counts = tally.counts();
+            let top_negative_terms = tally.terms.top(cx.top_terms);
+            let detector = &mut self.detectors[scope];
+            let target = detector.target().map(str::to_owned);
+            let evaluation = detector.close(
+                &cx,
+                ClosedBucket {
+                    start,
+                    end,
+                    counts,
+                    terms: tally.terms,
+                    evaluation: None,
+                },
+                prior,
+                &mut self.next_episode,
+                &mut episode_events,
+            );
+            let posts = f64::from(counts.posts);
+            let any = counts.posts > 0;
+            self.events.push(Event::Bucket(BucketRow {
+                target,
+                start: cx.zone.datetime(start),
+                end: cx.zone.datetime(end),
+                posts: counts.posts,
+                negative: tally.labels[Label::Negative.index()],
+                neutral: tally.labels[Label::Neutral.index()],
+                positive: tally.labels[Label::Positive.index()],
+                negative_share: any.then(|| f64::from(counts.negative) / posts),
+                mean_polarity: any.then(|| tally.polarity_sum / posts),
+                baseline_share: evaluation.map(|e| e.baseline_share),
+                expected_negative: evaluation.map(|e| e.expected_negative),
+                p_share: evaluation.map(|e| e.p_share),
+                p_count: evaluation.map(|e| e.p_count),
+                top_negative_terms,
+            }));
+            self.events.append(&mut episode_events);
+        }
+        self.next_close = Some(end);
+    }
+}
+
+fn context(config: &MonitorConfig) -> Context<'_> {
+    Context {
+        config: &config.detector,
+        zone: config.zone,
+        top_terms: config.top_terms,
+    }
+}
