@@ -25,15 +25,16 @@ pub struct DetectorConfig {
     pub persist_alpha: f64,
     /// Length of the run for the persistence rule (2).
     pub persist_buckets: usize,
-    /// An episode ends when its last `calm_buckets` buckets together are no longer elevated
-    /// at this level (0.05); buckets elevated at this level just before an alert are
-    /// counted into its episode.
+    /// An episode ends when its last `calm_buckets` buckets together no longer have a
+    /// negative share above baseline at this level (0.05); buckets above expectation at
+    /// this level in both tests just before an alert are counted into its episode.
     pub calm_alpha: f64,
     /// Length of the calm stretch that ends an episode (3).
     pub calm_buckets: usize,
     /// A bucket needs at least this many negative posts to alert (5).
     pub min_negative: u32,
-    /// A bucket needs at least this multiple of its expected negative posts to alert (1.5).
+    /// A bucket needs at least this multiple of its expected negative posts to alert (1.5):
+    /// an effect size, so that huge volumes do not make trivial shifts significant.
     pub min_ratio: f64,
     /// A target's baseline share is shrunk toward the all-posts share by this many
     /// pseudo-posts (10).
@@ -136,6 +137,16 @@ impl Evaluation {
             && self.p_count < level
     }
 
+    /// Still a wave, for ending one: enough negative posts, well above expectation, with the
+    /// share test below `calm_alpha`. The count test is left out: at night a wave's tail can
+    /// be as many posts as a normal afternoon, yet the conversation is still mostly anger.
+    fn still_negative(&self, config: &DetectorConfig) -> bool {
+        let negative = self.counts.negative;
+        negative >= config.min_negative
+            && f64::from(negative) >= config.min_ratio * self.expected_negative
+            && self.p_share < config.calm_alpha
+    }
+
     /// Above expectation with both tests below the calm level: the lead-up of an episode.
     fn leading_up(&self, config: &DetectorConfig) -> bool {
         f64::from(self.counts.negative) > self.expected_negative
@@ -204,10 +215,10 @@ impl Totals {
     /// Adds a bucket. Its expected negatives come from its own evaluation (made against the
     /// baseline in force when it closed), else from `expectation`.
     fn fold(&mut self, bucket: &ClosedBucket, expectation: &Expectation) {
-        let expected = bucket.evaluation.map_or_else(
-            || f64::from(bucket.counts.posts) * expectation.share,
-            |e| e.expected_negative,
-        );
+        let expected = bucket
+            .evaluation
+            .unwrap_or_else(|| expectation.evaluate(bucket.counts, 1))
+            .expected_negative;
         self.buckets += 1;
         self.end = bucket.end;
         self.posts += u64::from(bucket.counts.posts);
@@ -455,7 +466,7 @@ impl ScopeDetector {
         let evaluation = state
             .expectation
             .evaluate(pooled, config.calm_buckets as u32);
-        if evaluation.elevated(config.calm_alpha, config) {
+        if evaluation.still_negative(config) {
             return None;
         }
         let state = self.episode.as_ref()?;

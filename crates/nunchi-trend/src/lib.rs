@@ -65,9 +65,14 @@
 //! from the window (Pearson χ²/df of the shares; variance/mean of the counts; capped at 10),
 //! which widens the null distribution by φ.
 //!
+//! The negative posts **expected** in a bucket are those its other posts imply at the
+//! baseline ratio, (n − k) · p0 / (1 − p0): unlike n · p0, this does not grow with the wave's
+//! own posts, so an episode's size is not eaten up by its own volume.
+//!
 //! A bucket is **elevated at level α** when both p-values are below α, it has at least
-//! `min_negative` (5) negative posts, and at least `min_ratio` (1.5) × the n·p0 negative
-//! posts expected at the baseline share. An **alert** opens an episode when
+//! `min_negative` (5) negative posts, and at least `min_ratio` (1.5) × the expected negative
+//! posts (its ratio of negative to other posts is 1.5 × the baseline's). An **alert** opens
+//! an episode when
 //!
 //! - one bucket is elevated at `alpha` (0.001), or
 //! - `persist_buckets` (2) consecutive buckets are each elevated at `persist_alpha` (0.01).
@@ -79,9 +84,12 @@
 //! with both p-values below `calm_alpha`; those buckets leave the baseline.
 //!
 //! During an episode the baseline is frozen. The episode **ends** when its last
-//! `calm_buckets` (3) buckets after the alerting one, pooled, are no longer elevated at
-//! `calm_alpha` (0.05); its end is the start of that calm stretch, which becomes baseline
-//! again. Its **peak** is the bucket with most negative posts above expectation; its
+//! `calm_buckets` (3) buckets after the alerting one, pooled, are calm: fewer than
+//! `min_negative` negative posts, or fewer than `min_ratio` × expected, or a share test
+//! p-value of at least `calm_alpha` (0.05). The count test plays no part in ending: a
+//! wave's tail at night can be no more posts than a normal afternoon while still being
+//! most of the conversation. The episode's end is the start of the calm stretch, which
+//! becomes baseline again. Its **peak** is the bucket with most negative posts above expectation; its
 //! **size** is its negative posts minus the expected ones; its **terms** are the most
 //! frequent negative evidence terms of its negative posts.
 //!

@@ -449,3 +449,280 @@ fn context(config: &MonitorConfig) -> Context<'_> {
         top_terms: config.top_terms,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Trigger;
+
+    const HOUR: i64 = 3_600;
+    // 2009-11-26T00:00:00+09:00
+    const DAY0: i64 = 1_259_161_200;
+
+    fn monitor(lateness: i64, targets: &[&str]) -> Monitor {
+        let mut config = MonitorConfig::new("1h".parse().unwrap(), "+09:00".parse().unwrap())
+            .with_targets(targets.iter().copied());
+        config.allowed_lateness = lateness;
+        Monitor::new(config).unwrap()
+    }
+
+    fn negative(time: i64) -> Observation {
+        Observation::new(time, Label::Negative, -0.9)
+    }
+
+    fn positive(time: i64) -> Observation {
+        Observation::new(time, Label::Positive, 0.9)
+    }
+
+    fn rows(events: &[Event]) -> Vec<&BucketRow> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Bucket(row) => Some(row),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `hours` quiet hours from DAY0: 20 posts an hour, 4 negative.
+    fn quiet(monitor: &mut Monitor, hours: i64) {
+        for hour in 0..hours {
+            for i in 0..20 {
+                let time = DAY0 + hour * HOUR + i * 150;
+                let post = if i % 5 == 0 {
+                    negative(time)
+                } else {
+                    positive(time)
+                };
+                monitor.push(&post).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn late_observations_are_refused_and_counted() {
+        let mut m = monitor(0, &[]);
+        m.push(&positive(DAY0 + 300)).unwrap();
+        m.push(&positive(DAY0 + HOUR + 300)).unwrap();
+        let err = m.push(&negative(DAY0 + 3_000)).unwrap_err();
+        assert!(
+            matches!(err, Error::LateObservation { time, open_from } if time == DAY0 + 3_000 && open_from == DAY0 + HOUR),
+            "{err}"
+        );
+        // Within the open bucket, out of order is fine.
+        m.push(&negative(DAY0 + HOUR + 100)).unwrap();
+        assert_eq!(m.rejections().late, 1);
+        m.finish();
+        let events: Vec<_> = m.drain_events().collect();
+        let rows = rows(&events);
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].posts, rows[0].negative), (1, 0));
+        assert_eq!((rows[1].posts, rows[1].negative), (2, 1));
+    }
+
+    #[test]
+    fn allowed_lateness_keeps_a_bucket_open() {
+        let mut m = monitor(600, &[]);
+        m.push(&positive(DAY0 + 300)).unwrap();
+        m.push(&positive(DAY0 + HOUR + 300)).unwrap();
+        m.push(&negative(DAY0 + 3_000)).unwrap();
+        assert_eq!(
+            m.drain_events().count(),
+            0,
+            "the first bucket is still open"
+        );
+        m.push(&positive(DAY0 + HOUR + 700)).unwrap();
+        let events: Vec<_> = m.drain_events().collect();
+        assert_eq!(rows(&events).len(), 1);
+        assert_eq!((rows(&events)[0].posts, rows(&events)[0].negative), (2, 1));
+        assert!(m.push(&negative(DAY0 + 3_100)).is_err());
+        assert_eq!(m.rejections().late, 1);
+    }
+
+    #[test]
+    fn empty_buckets_close_as_empty_rows() {
+        let mut m = monitor(0, &[]);
+        m.push(&positive(DAY0)).unwrap();
+        m.push(&negative(DAY0 + 4 * HOUR + 1)).unwrap();
+        m.finish();
+        let events: Vec<_> = m.drain_events().collect();
+        let rows = rows(&events);
+        let posts: Vec<u32> = rows.iter().map(|r| r.posts).collect();
+        assert_eq!(posts, [1, 0, 0, 0, 1]);
+        assert_eq!(rows[1].negative_share, None);
+        assert_eq!(rows[4].start.to_rfc3339(), "2009-11-26T04:00:00+09:00");
+    }
+
+    #[test]
+    fn bad_observations_are_refused_without_effect() {
+        let mut m = monitor(0, &["KT"]);
+        m.push(&positive(DAY0)).unwrap();
+        let far = DAY0 + 20_000 * HOUR;
+        assert!(matches!(
+            m.push(&positive(far)),
+            Err(Error::TooFarAhead {
+                buckets: 20_000,
+                ..
+            })
+        ));
+        assert!(matches!(m.advance_to(far), Err(Error::TooFarAhead { .. })));
+        let unknown = positive(DAY0 + 10).with_targets(vec![0, 1]);
+        assert!(matches!(
+            m.push(&unknown),
+            Err(Error::UnknownTarget { index: 1, count: 1 })
+        ));
+        let nan = Observation::new(DAY0 + 20, Label::Neutral, f32::NAN);
+        assert!(matches!(m.push(&nan), Err(Error::InvalidPolarity { .. })));
+        let rejections = *m.rejections();
+        assert_eq!(
+            (
+                rejections.too_far_ahead,
+                rejections.unknown_target,
+                rejections.invalid_polarity
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(rejections.total(), 3);
+        m.push(&positive(DAY0 + 30).with_targets(vec![0, 0]))
+            .unwrap();
+        m.finish();
+        let events: Vec<_> = m.drain_events().collect();
+        let rows = rows(&events);
+        assert_eq!(rows.len(), 2, "one bucket, two scopes");
+        assert_eq!((rows[0].target.as_deref(), rows[0].posts), (None, 2));
+        assert_eq!((rows[1].target.as_deref(), rows[1].posts), (Some("KT"), 1));
+    }
+
+    #[test]
+    fn a_strong_wave_alerts_before_its_bucket_closes() {
+        let mut m = monitor(0, &[]);
+        quiet(&mut m, 30);
+        let wave_start = DAY0 + 30 * HOUR;
+        m.advance_to(wave_start).unwrap();
+        m.drain_events().for_each(drop);
+        let mut alert_after = None;
+        for i in 0..40 {
+            m.push(&negative(wave_start + i * 60)).unwrap();
+            let events: Vec<_> = m.drain_events().collect();
+            assert!(rows(&events).is_empty(), "the wave's bucket is still open");
+            if let Some(Event::EpisodeStarted(alert)) = events.first() {
+                alert_after = Some((i + 1, alert.clone()));
+                break;
+            }
+        }
+        let (posts, alert) = alert_after.expect("an alert within the hour");
+        assert!(posts < 15, "alerted only after {posts} negative posts");
+        assert_eq!(alert.trigger, Trigger::Single);
+        assert_eq!(alert.bucket.timestamp(), wave_start);
+        assert_eq!(alert.detected_at.timestamp(), wave_start + (posts - 1) * 60);
+        assert!(alert.negative >= m.config().detector.min_negative);
+    }
+
+    #[test]
+    fn advancing_the_clock_ends_an_episode_in_silence() {
+        let mut m = monitor(0, &[]);
+        quiet(&mut m, 30);
+        for i in 0..40 {
+            m.push(&negative(DAY0 + 30 * HOUR + i * 60)).unwrap();
+        }
+        m.advance_to(DAY0 + 33 * HOUR).unwrap();
+        assert_eq!(m.ongoing_episodes().len(), 1);
+        m.advance_to(DAY0 + 34 * HOUR).unwrap();
+        let events: Vec<_> = m.drain_events().collect();
+        let ended: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::EpisodeEnded(episode) => Some(episode),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ended.len(), 1);
+        assert_eq!(ended[0].end.unwrap().timestamp(), DAY0 + 31 * HOUR);
+        assert_eq!(ended[0].ended_at.unwrap().timestamp(), DAY0 + 34 * HOUR);
+        assert!(m.ongoing_episodes().is_empty());
+    }
+
+    /// `hours` hours from DAY0 + `from` hours: 100 posts an hour, `negatives` of them
+    /// negative.
+    fn steady(monitor: &mut Monitor, from: i64, hours: i64, negatives: i64) -> Vec<Event> {
+        for hour in from..from + hours {
+            for i in 0..100 {
+                let time = DAY0 + hour * HOUR + i * 30;
+                let post = if i < negatives {
+                    negative(time)
+                } else {
+                    positive(time)
+                };
+                monitor.push(&post).unwrap();
+            }
+        }
+        monitor.advance_to(DAY0 + (from + hours) * HOUR).unwrap();
+        monitor.drain_events().collect()
+    }
+
+    fn alerts(events: &[Event]) -> Vec<&crate::report::Alert> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::EpisodeStarted(alert) => Some(alert),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_moderate_rise_alerts_only_when_it_persists() {
+        let mut m = monitor(0, &[]);
+        steady(&mut m, 0, 24, 20);
+        // 33 of 100: p ≈ 0.0016 (share) and 0.005 (count): below 0.01, not below 0.001.
+        let one = steady(&mut m, 24, 1, 33);
+        let row = rows(&one)[0];
+        let (p_share, p_count) = (row.p_share.unwrap(), row.p_count.unwrap());
+        assert!((0.001..0.01).contains(&p_share), "{p_share}");
+        assert!((0.001..0.01).contains(&p_count), "{p_count}");
+        assert!(alerts(&one).is_empty());
+        // Back to normal, then two such hours in a row.
+        assert!(alerts(&steady(&mut m, 25, 1, 20)).is_empty());
+        assert!(alerts(&steady(&mut m, 26, 1, 33)).is_empty());
+        let second = steady(&mut m, 27, 1, 33);
+        let alert = alerts(&second)[0];
+        assert_eq!(alert.trigger, Trigger::Persistent);
+        assert_eq!(
+            alert.start.timestamp(),
+            DAY0 + 26 * HOUR,
+            "the run's first bucket"
+        );
+        assert_eq!(alert.bucket.timestamp(), DAY0 + 27 * HOUR);
+        // Three calm hours end it, at the end of the run.
+        let calm = steady(&mut m, 28, 3, 20);
+        let ended: Vec<_> = calm
+            .iter()
+            .filter_map(|e| match e {
+                Event::EpisodeEnded(episode) => Some(episode),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ended.len(), 1);
+        assert_eq!(ended[0].end.unwrap().timestamp(), DAY0 + 28 * HOUR);
+        assert_eq!((ended[0].buckets, ended[0].negative), (2, 66));
+    }
+
+    #[test]
+    fn settings_are_validated() {
+        let mut config = MonitorConfig::new("1h".parse().unwrap(), Zone::utc());
+        config.detector.alpha = 0.0;
+        assert!(matches!(
+            Monitor::new(config.clone()),
+            Err(Error::Config { name: "alpha", .. })
+        ));
+        config.detector.alpha = 0.001;
+        config.allowed_lateness = -1;
+        assert!(matches!(
+            Monitor::new(config),
+            Err(Error::Config {
+                name: "allowed_lateness",
+                ..
+            })
+        ));
+    }
+}

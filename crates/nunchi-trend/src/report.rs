@@ -28,7 +28,8 @@ pub struct BucketRow {
     pub mean_polarity: Option<f64>,
     /// The baseline negative share it was compared with; `None` while the baseline warms up.
     pub baseline_share: Option<f64>,
-    /// Negative posts expected at the baseline share for this bucket's volume.
+    /// Negative posts expected from the bucket's other posts at the baseline ratio of
+    /// negative to other posts: (posts − negative) · p0 / (1 − p0).
     pub expected_negative: Option<f64>,
     /// One-sided p-value of the share test (see the crate docs).
     pub p_share: Option<f64>,
@@ -70,7 +71,8 @@ pub struct Alert {
     pub posts: u32,
     /// Negative posts in the alerting bucket so far.
     pub negative: u32,
-    /// Negative posts expected there at the baseline share.
+    /// Negative posts expected there from its other posts (see
+    /// [`BucketRow::expected_negative`]).
     pub expected_negative: f64,
     /// The baseline negative share.
     pub baseline_share: f64,
@@ -108,7 +110,8 @@ pub struct Episode {
     pub posts: u64,
     /// Negative posts in those buckets.
     pub negative: u64,
-    /// Negative posts expected there at the baseline share.
+    /// Negative posts expected there from their other posts (see
+    /// [`BucketRow::expected_negative`]).
     pub expected_negative: f64,
     /// The episode's size: negative posts above the baseline (`negative - expected_negative`).
     pub excess_negative: f64,

@@ -68,7 +68,8 @@ pub(crate) struct Expectation {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Evaluation {
     pub(crate) counts: Counts,
-    /// Negative posts expected at the baseline share for this volume: n · p0.
+    /// Negative posts expected from the bucket's other posts at the baseline ratio:
+    /// (n − k) · p0 / (1 − p0). Unlike n · p0, this does not grow with the wave itself.
     pub(crate) expected_negative: f64,
     pub(crate) baseline_share: f64,
     /// One-sided p-value of the share test.
@@ -132,7 +133,7 @@ impl Expectation {
         let p_count = poisson_upper_tail(k / phi, self.rate * f64::from(buckets) / phi);
         Evaluation {
             counts,
-            expected_negative: n * self.share,
+            expected_negative: (n - k) * self.share / (1.0 - self.share),
             baseline_share: self.share,
             p_share,
             p_count,
@@ -219,7 +220,11 @@ mod tests {
             doubled.p_share < 1e-4 && doubled.p_count < 1e-4,
             "{doubled:?}"
         );
-        close(doubled.expected_negative, 100.0 * e.share, 1e-12);
+        close(
+            doubled.expected_negative,
+            60.0 * e.share / (1.0 - e.share),
+            1e-12,
+        );
     }
 
     #[test]
