@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, Days, NaiveDate, NaiveTime};
+use chrono::{Datelike, Days, NaiveDate};
 
 use crate::error::Error;
 use crate::time::Zone;
@@ -148,7 +148,7 @@ impl BucketGrid {
                 )
                 .unwrap_or(NaiveDate::MIN);
                 // Clamp: a zone whose midnight came after `time` cannot place `time` earlier.
-                self.day_start(date).min(time)
+                self.zone.day_start(date).min(time)
             }
         }
     }
@@ -162,22 +162,9 @@ impl BucketGrid {
                 let next = date
                     .checked_add_days(Days::new(u64::from(days)))
                     .unwrap_or(NaiveDate::MAX);
-                self.day_start(next).max(start + 1)
+                self.zone.day_start(next).max(start + 1)
             }
         }
-    }
-
-    /// The first instant of `date` in the zone: midnight, or the first minute after a
-    /// daylight-saving change that skipped it.
-    fn day_start(&self, date: NaiveDate) -> i64 {
-        let midnight = date.and_time(NaiveTime::MIN);
-        (0..=24 * 60)
-            .step_by(15)
-            .find_map(|minutes| {
-                self.zone
-                    .instant(midnight + chrono::Duration::minutes(minutes))
-            })
-            .unwrap_or_else(|| midnight.and_utc().timestamp())
     }
 
     /// Number of buckets from the one starting at `from` to the one holding `to` (0 when

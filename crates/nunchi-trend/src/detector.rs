@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use crate::bucket::BucketWidth;
 use crate::error::Error;
 use crate::report::{Alert, Episode, Event, Trigger};
 use crate::stats::{Counts, Evaluation, Expectation};
@@ -15,19 +16,21 @@ use crate::time::Zone;
 /// posts; see the crate documentation for what each does and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DetectorConfig {
-    /// Rolling baseline: the last this many quiet buckets (24).
+    /// Rolling baseline: the last this many quiet buckets (24), outside episodes and their
+    /// lead-up.
     pub baseline_buckets: usize,
     /// No alerts until the baseline holds this many buckets (12).
     pub min_baseline_buckets: usize,
-    /// A single bucket alerts when both tests give p below this (0.001).
+    /// A bucket, or a run of `persist_buckets`, alerts when both tests give p below this
+    /// (0.001).
     pub alpha: f64,
-    /// `persist_buckets` consecutive buckets alert when each gives p below this (0.01).
-    pub persist_alpha: f64,
-    /// Length of the run for the persistence rule (2).
+    /// Length of the run for the persistence rule (3): that many consecutive buckets, each
+    /// with more negative posts than expected, are pooled and tested as one.
     pub persist_buckets: usize,
     /// An episode ends when its last `calm_buckets` buckets together no longer have a
-    /// negative share above baseline at this level (0.05); buckets above expectation at
-    /// this level in both tests just before an alert are counted into its episode.
+    /// negative share above baseline at this level (0.05). Buckets above expectation with
+    /// both tests below this level are kept out of the baseline, and those just before an
+    /// alert are counted into its episode.
     pub calm_alpha: f64,
     /// Length of the calm stretch that ends an episode (3).
     pub calm_buckets: usize,
@@ -47,8 +50,7 @@ impl Default for DetectorConfig {
             baseline_buckets: 24,
             min_baseline_buckets: 12,
             alpha: 0.001,
-            persist_alpha: 0.01,
-            persist_buckets: 2,
+            persist_buckets: 3,
             calm_alpha: 0.05,
             calm_buckets: 3,
             min_negative: 5,
@@ -59,6 +61,23 @@ impl Default for DetectorConfig {
 }
 
 impl DetectorConfig {
+    /// The defaults, with the bucket counts of buckets shorter than an hour scaled to the
+    /// same durations as hourly ones: a baseline of a day (12 hours to warm up) and a calm
+    /// stretch of 3 hours, so that `10m` buckets neither forget the daily cycle nor end an
+    /// episode after 30 quiet minutes at night. The persistence run stays 3 buckets: the
+    /// finer the buckets, the sooner it pools them.
+    pub fn for_width(width: BucketWidth) -> DetectorConfig {
+        let per_hour = (3_600 / width.nominal_seconds().max(1)).max(1) as usize;
+        let default = DetectorConfig::default();
+        DetectorConfig {
+            baseline_buckets: default.baseline_buckets * per_hour,
+            min_baseline_buckets: default.min_baseline_buckets * per_hour,
+            calm_buckets: default.calm_buckets * per_hour,
+            alpha: default.alpha / per_hour as f64,
+            ..default
+        }
+    }
+
     /// Checks that every setting is in range.
     ///
     /// # Errors
@@ -87,11 +106,7 @@ impl DetectorConfig {
                 "from 2 to baseline_buckets",
             );
         }
-        for (name, value) in [
-            ("alpha", self.alpha),
-            ("persist_alpha", self.persist_alpha),
-            ("calm_alpha", self.calm_alpha),
-        ] {
+        for (name, value) in [("alpha", self.alpha), ("calm_alpha", self.calm_alpha)] {
             if !probability(value) {
                 return fail(name, value.to_string(), "strictly between 0 and 1");
             }
@@ -241,8 +256,12 @@ impl Totals {
 #[derive(Debug, Clone)]
 pub(crate) struct ScopeDetector {
     target: Option<String>,
-    /// Quiet closed buckets, oldest first, at most `baseline_buckets`.
-    baseline: VecDeque<ClosedBucket>,
+    /// The closed buckets outside episodes, oldest first, at most `baseline_buckets`: where
+    /// runs and lead-ups are looked for.
+    recent: VecDeque<ClosedBucket>,
+    /// Start and counts of the quiet buckets (outside episodes and their lead-up), oldest
+    /// first, at most `baseline_buckets`.
+    baseline: VecDeque<(i64, Counts)>,
     expectation: Option<Expectation>,
     episode: Option<EpisodeState>,
 }
@@ -258,6 +277,7 @@ impl ScopeDetector {
     pub(crate) fn new(target: Option<String>) -> ScopeDetector {
         ScopeDetector {
             target,
+            recent: VecDeque::new(),
             baseline: VecDeque::new(),
             expectation: None,
             episode: None,
@@ -289,7 +309,7 @@ impl ScopeDetector {
         }
         let expectation = self.expectation?;
         let evaluation = expectation.evaluate(counts, 1);
-        let trigger = self.trigger(&evaluation, start, cx.config)?;
+        let trigger = self.trigger(&expectation, &evaluation, start, cx.config)?;
         let opened = Opened {
             bucket: start,
             detected_at: now,
@@ -319,7 +339,8 @@ impl ScopeDetector {
             let opened = expectation
                 .zip(evaluation)
                 .and_then(|(expectation, evaluation)| {
-                    let trigger = self.trigger(&evaluation, bucket.start, cx.config)?;
+                    let trigger =
+                        self.trigger(&expectation, &evaluation, bucket.start, cx.config)?;
                     Some(Opened {
                         bucket: bucket.start,
                         detected_at: bucket.end,
@@ -329,7 +350,7 @@ impl ScopeDetector {
                     })
                 });
             let Some(opened) = opened else {
-                self.push_baseline(bucket, cx.config, prior);
+                self.push_quiet(bucket, cx.config, prior);
                 return evaluation;
             };
             let alert = self.start_episode(cx, opened, &bucket.terms, next_id);
@@ -356,6 +377,7 @@ impl ScopeDetector {
     /// Which rule, if any, the bucket starting at `start` with `evaluation` fires.
     fn trigger(
         &self,
+        expectation: &Expectation,
         evaluation: &Evaluation,
         start: i64,
         config: &DetectorConfig,
@@ -363,18 +385,28 @@ impl ScopeDetector {
         if evaluation.elevated(config.alpha, config) {
             return Some(Trigger::Single);
         }
-        if !evaluation.elevated(config.persist_alpha, config) {
+        let before = config.persist_buckets - 1;
+        let above = |e: &Evaluation| f64::from(e.counts.negative) > e.expected_negative;
+        if !above(evaluation) || self.trailing_run(start, above) < before {
             return None;
         }
-        let run = self.trailing_run(start, |e| e.elevated(config.persist_alpha, config));
-        (run + 1 >= config.persist_buckets).then_some(Trigger::Persistent)
+        let pooled = self
+            .recent
+            .iter()
+            .rev()
+            .take(before)
+            .fold(evaluation.counts, |sum, b| sum.add(b.counts));
+        expectation
+            .evaluate(pooled, config.persist_buckets as u32)
+            .elevated(config.alpha, config)
+            .then_some(Trigger::Persistent)
     }
 
-    /// Number of baseline buckets right before `start`, without gap, whose evaluation
+    /// Number of recent buckets right before `start`, without gap, whose evaluation
     /// satisfies `test`.
     fn trailing_run(&self, start: i64, test: impl Fn(&Evaluation) -> bool) -> usize {
         let mut next_start = start;
-        self.baseline
+        self.recent
             .iter()
             .rev()
             .take_while(|b| {
@@ -399,13 +431,27 @@ impl ScopeDetector {
             expectation,
             evaluation,
         } = opened;
-        // The lead-up buckets leave the baseline and open the episode.
+        // The lead-up (and the run of a persistence alert) opens the episode, and leaves the
+        // baseline if it was in it.
         let lead_up = self.trailing_run(bucket, |e| e.leading_up(cx.config));
-        let mut totals = Totals::default();
+        let run = match trigger {
+            Trigger::Single => 0,
+            Trigger::Persistent => cx.config.persist_buckets - 1,
+        };
         let lead: Vec<ClosedBucket> = self
-            .baseline
-            .drain(self.baseline.len() - lead_up..)
+            .recent
+            .drain(self.recent.len() - lead_up.max(run)..)
             .collect();
+        if let Some(first) = lead.first() {
+            while self
+                .baseline
+                .back()
+                .is_some_and(|(start, _)| *start >= first.start)
+            {
+                self.baseline.pop_back();
+            }
+        }
+        let mut totals = Totals::default();
         for b in &lead {
             totals.fold(b, &expectation);
         }
@@ -473,12 +519,9 @@ impl ScopeDetector {
         let ended_at = state.recent.back().map(|b| b.end);
         let episode = self.report(cx, state, &state.totals, ended_at);
         // The calm stretch is baseline again.
-        let recent = std::mem::take(&mut self.episode.as_mut()?.recent);
-        for b in recent {
-            self.baseline.push_back(b);
-        }
-        while self.baseline.len() > config.baseline_buckets {
-            self.baseline.pop_front();
+        let calm = std::mem::take(&mut self.episode.as_mut()?.recent);
+        for b in calm {
+            self.keep(b, config);
         }
         Some(episode)
     }
@@ -517,12 +560,26 @@ impl ScopeDetector {
         }
     }
 
-    fn push_baseline(&mut self, bucket: ClosedBucket, config: &DetectorConfig, prior: (f64, f64)) {
-        self.baseline.push_back(bucket);
-        while self.baseline.len() > config.baseline_buckets {
-            self.baseline.pop_front();
-        }
+    /// Keeps a quiet closed bucket: among the recent ones, and in the baseline unless it
+    /// looks like the lead-up of a wave (so that a slow build-up cannot raise its own
+    /// baseline).
+    fn push_quiet(&mut self, bucket: ClosedBucket, config: &DetectorConfig, prior: (f64, f64)) {
+        self.keep(bucket, config);
         self.refresh(config, prior);
+    }
+
+    fn keep(&mut self, bucket: ClosedBucket, config: &DetectorConfig) {
+        let leading_up = bucket.evaluation.is_some_and(|e| e.leading_up(config));
+        if !leading_up {
+            self.baseline.push_back((bucket.start, bucket.counts));
+            if self.baseline.len() > config.baseline_buckets {
+                self.baseline.pop_front();
+            }
+        }
+        self.recent.push_back(bucket);
+        if self.recent.len() > config.baseline_buckets {
+            self.recent.pop_front();
+        }
     }
 
     /// Recomputes the expectation from the baseline once it holds enough buckets; until
@@ -530,7 +587,7 @@ impl ScopeDetector {
     fn refresh(&mut self, config: &DetectorConfig, (share, posts): (f64, f64)) {
         if self.baseline.len() >= config.min_baseline_buckets {
             self.expectation = Some(Expectation::from_window(
-                self.baseline.iter().map(|b| b.counts),
+                self.baseline.iter().map(|(_, counts)| *counts),
                 share,
                 posts,
             ));

@@ -45,7 +45,8 @@ pub struct BucketRow {
 pub enum Trigger {
     /// One bucket passed both tests at `alpha`.
     Single,
-    /// `persist_buckets` consecutive buckets passed both tests at `persist_alpha`.
+    /// `persist_buckets` consecutive buckets, each above expectation, passed both tests at
+    /// `alpha` pooled.
     Persistent,
 }
 

@@ -67,6 +67,16 @@ impl Zone {
         }
     }
 
+    /// The first instant of `date` in this zone: midnight, or the first quarter hour after
+    /// a daylight-saving change that skipped it.
+    pub(crate) fn day_start(&self, date: NaiveDate) -> i64 {
+        let midnight = date.and_time(chrono::NaiveTime::MIN);
+        (0..=24 * 60)
+            .step_by(15)
+            .find_map(|minutes| self.instant(midnight + chrono::Duration::minutes(minutes)))
+            .unwrap_or_else(|| midnight.and_utc().timestamp())
+    }
+
     /// The instant of wall-clock time `local` in this zone: the earlier one when the clock
     /// was set back (the time occurs twice), `None` when the clock skipped it.
     pub(crate) fn instant(&self, local: NaiveDateTime) -> Option<i64> {

@@ -3,7 +3,9 @@
 mod common;
 
 use common::{at, generate, rumour, week, Scenario, HOUR, TARGETS};
-use nunchi_trend::{analyze, Episode, Event, Label, Monitor, MonitorConfig, Observation, Trend};
+use nunchi_trend::{
+    analyze, ChartOptions, Episode, Event, Label, Monitor, MonitorConfig, Observation, Trend,
+};
 
 fn config(scenario: &Scenario) -> MonitorConfig {
     MonitorConfig::new("1h".parse().unwrap(), scenario.zone).with_targets(TARGETS)
@@ -99,6 +101,25 @@ fn the_rumour_wave_is_caught_early_and_seen_to_end() {
     );
     assert!(episodes_of(&trend, Some(TARGETS[1])).is_empty(), "{report}");
 
+    // The chart shows the episodes with their terms (kept for a look in the target dir).
+    let svg = trend.chart_svg(&ChartOptions::default());
+    let chart = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rumour-wave.svg");
+    std::fs::write(&chart, &svg).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(
+        svg.contains("Posts mentioning “감독”"),
+        "{}",
+        chart.display()
+    );
+    for episode in &trend.episodes {
+        assert!(
+            svg.contains(&format!("#{} ", episode.episode)),
+            "{}",
+            chart.display()
+        );
+    }
+    assert!(svg.contains("감독, "), "{}", chart.display());
+
     // The quiet days before and after raise no alert in any scope.
     for alert in &trend.alerts {
         let t = alert.detected_at.timestamp();
@@ -114,17 +135,45 @@ fn quiet_weeks_raise_no_alert() {
     let mut buckets = 0;
     for seed in 1..=5 {
         let scenario = generate(&week(seed, None));
-        let config = config(&scenario);
-        let trend = analyze(scenario.observations, config).unwrap();
-        assert!(
-            trend.alerts.is_empty() && trend.episodes.is_empty(),
-            "seed {seed}:\n{}",
-            describe(&trend)
-        );
-        buckets += trend.series.len();
+        for width in ["1h", "10m"] {
+            let config =
+                MonitorConfig::new(width.parse().unwrap(), scenario.zone).with_targets(TARGETS);
+            let trend = analyze(scenario.observations.clone(), config).unwrap();
+            assert!(
+                trend.alerts.is_empty() && trend.episodes.is_empty(),
+                "seed {seed}, {width} buckets:\n{}",
+                describe(&trend)
+            );
+            buckets += trend.series.len();
+        }
     }
-    // Five weeks of 9 days, 3 scopes each: the statement is about this many tested buckets.
-    assert_eq!(buckets, 5 * 9 * 24 * 3);
+    // Five runs of 9 days in 3 scopes, hourly and in 10 minutes: the statement is about
+    // this many buckets (less a few empty 10-minute ones at the edges of a run).
+    assert!(buckets > 5 * 9 * 24 * 3 * (1 + 6) - 5 * 3 * 6, "{buckets}");
+}
+
+#[test]
+fn the_wave_is_caught_in_ten_minute_buckets_too() {
+    let scenario = generate(&week(7, Some(rumour())));
+    let wave = scenario.wave.unwrap();
+    let config = MonitorConfig::new("10m".parse().unwrap(), scenario.zone).with_targets(TARGETS);
+    let trend = analyze(scenario.observations, config).unwrap();
+    let report = describe(&trend);
+    let all = episodes_of(&trend, None);
+    assert_eq!(all.len(), 1, "{report}");
+    // The build-up is caught by pooling 10-minute buckets (none proves it alone) within
+    // 90 minutes of the onset, and it ends after the decay as in hourly buckets.
+    assert!(
+        all[0].detected_at.timestamp() <= wave.onset + 3 * HOUR / 2,
+        "{report}"
+    );
+    assert!(
+        (all[0].start.timestamp() - wave.onset).abs() <= HOUR,
+        "{report}"
+    );
+    let end = all[0].end.expect("the episode ends").timestamp();
+    assert!(end >= wave.decayed_below(8.0), "{report}");
+    assert!(end <= wave.decayed_below(1.0) + 4 * HOUR, "{report}");
 }
 
 /// A small account: 5 posts an hour, one of them negative, for two days.

@@ -209,7 +209,7 @@ pub fn week(seed: u64, wave: Option<Wave>) -> ScenarioSpec {
 }
 
 /// Shared analysis: the target matcher and the "negative terms" stand-in for a scorer's
-/// evidence (content morphemes of negative posts, as `form/TAG`).
+/// evidence (content morphemes of two syllables or more of negative posts, as `form/TAG`).
 pub struct Analyzer {
     worker: Worker,
     matcher: TargetMatcher,
@@ -239,6 +239,7 @@ impl Analyzer {
                 .tokens()
                 .flat_map(|t| t.morphemes().collect::<Vec<_>>())
                 .filter(|m| matches!(m.tag, PosTag::Nng | PosTag::Va | PosTag::Vv | PosTag::Xr))
+                .filter(|m| m.form.chars().count() >= 2)
                 .map(|m| format!("{}/{}", m.form, m.tag))
                 .collect()
         } else {
