@@ -204,7 +204,7 @@ struct EpisodeState {
     totals: Totals,
     /// The last closed buckets after the alerting one, not yet folded into `totals`: the
     /// candidate calm stretch.
-    recent: VecDeque<ClosedBucket>,
+    tail: VecDeque<ClosedBucket>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -368,7 +368,7 @@ impl ScopeDetector {
     pub(crate) fn ongoing(&self, cx: &Context<'_>) -> Option<Episode> {
         let state = self.episode.as_ref()?;
         let mut totals = state.totals.clone();
-        for bucket in &state.recent {
+        for bucket in &state.tail {
             totals.fold(bucket, &state.expectation);
         }
         Some(self.report(cx, state, &totals, None))
@@ -468,7 +468,7 @@ impl ScopeDetector {
             trigger,
             expectation,
             totals,
-            recent: VecDeque::new(),
+            tail: VecDeque::new(),
         });
         Alert {
             episode: id,
@@ -496,17 +496,17 @@ impl ScopeDetector {
             state.totals.fold(&bucket, &state.expectation);
             return None;
         }
-        state.recent.push_back(bucket);
-        if state.recent.len() > config.calm_buckets {
-            if let Some(oldest) = state.recent.pop_front() {
+        state.tail.push_back(bucket);
+        if state.tail.len() > config.calm_buckets {
+            if let Some(oldest) = state.tail.pop_front() {
                 state.totals.fold(&oldest, &state.expectation);
             }
         }
-        if state.recent.len() < config.calm_buckets {
+        if state.tail.len() < config.calm_buckets {
             return None;
         }
         let pooled = state
-            .recent
+            .tail
             .iter()
             .fold(Counts::default(), |sum, b| sum.add(b.counts));
         let evaluation = state
@@ -516,10 +516,10 @@ impl ScopeDetector {
             return None;
         }
         let state = self.episode.as_ref()?;
-        let ended_at = state.recent.back().map(|b| b.end);
+        let ended_at = state.tail.back().map(|b| b.end);
         let episode = self.report(cx, state, &state.totals, ended_at);
         // The calm stretch is baseline again.
-        let calm = std::mem::take(&mut self.episode.as_mut()?.recent);
+        let calm = std::mem::take(&mut self.episode.as_mut()?.tail);
         for b in calm {
             self.keep(b, config);
         }
