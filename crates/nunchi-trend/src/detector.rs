@@ -61,11 +61,12 @@ impl Default for DetectorConfig {
 }
 
 impl DetectorConfig {
-    /// The defaults, with the bucket counts of buckets shorter than an hour scaled to the
-    /// same durations as hourly ones: a baseline of a day (12 hours to warm up) and a calm
-    /// stretch of 3 hours, so that `10m` buckets neither forget the daily cycle nor end an
-    /// episode after 30 quiet minutes at night. The persistence run stays 3 buckets: the
-    /// finer the buckets, the sooner it pools them.
+    /// The defaults, adapted to buckets shorter than an hour so that they behave like hourly
+    /// ones: a baseline of a day (12 hours to warm up), a calm stretch of 3 hours, a
+    /// persistence run of at least an hour, and `alpha` divided by the buckets per hour (the
+    /// false-alarm rate per hour stays that of hourly buckets). Without this, `10m` buckets
+    /// would forget the daily cycle, end an episode after 30 quiet minutes at night and
+    /// make six times as many tests an hour.
     pub fn for_width(width: BucketWidth) -> DetectorConfig {
         let per_hour = (3_600 / width.nominal_seconds().max(1)).max(1) as usize;
         let default = DetectorConfig::default();
@@ -73,6 +74,7 @@ impl DetectorConfig {
             baseline_buckets: default.baseline_buckets * per_hour,
             min_baseline_buckets: default.min_baseline_buckets * per_hour,
             calm_buckets: default.calm_buckets * per_hour,
+            persist_buckets: default.persist_buckets.max(per_hour),
             alpha: default.alpha / per_hour as f64,
             ..default
         }

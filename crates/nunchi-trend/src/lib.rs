@@ -99,11 +99,15 @@
 //! Why these choices: a wave is both *more* negative posts and a *larger share* of them, so
 //! requiring both tests keeps the busy hours of a normal day (more posts, same share) and
 //! the empty hours of a night (high share of very few) quiet; the minimum count makes a
-//! jump from 1 to 3 negative posts no crisis however unusual; one α = 0.001 for the bucket
-//! and the pooled run keeps false alarms rare (none in the tests' 45 simulated quiet days
-//! of real posts, in three scopes, at 10-minute and hourly buckets), and the pooled run
-//! catches the build-ups that no single bucket proves. A level shift that never returns to
-//! the old baseline keeps its episode open, and says so.
+//! jump from 1 to 3 negative posts no crisis however unusual; one α = 0.001 an hour for the
+//! bucket and the pooled run keeps false alarms rare (in the tests' 90 simulated quiet days
+//! of real posts, in three scopes: one small false episode with hourly buckets, none with
+//! 10-minute ones), and the pooled run catches the build-ups that no single bucket proves.
+//! A level shift that never returns to the old baseline keeps its episode open, and says
+//! so.
+//!
+//! Buckets shorter than an hour get settings scaled to behave like hourly ones
+//! ([`DetectorConfig::for_width`], the default of [`MonitorConfig::new`]).
 #![deny(missing_docs)]
 
 mod batch;

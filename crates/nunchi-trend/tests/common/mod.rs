@@ -299,7 +299,10 @@ pub fn generate(spec: &ScenarioSpec) -> Scenario {
         .filter(|text| analyzer.targets(text) == [0])
         .cloned()
         .collect();
-    let mut wave_pool = Pool::new(&about_target, &mut rng);
+    // The wave draws from its own generator, so that the chatter does not change with the
+    // size of the wave's pool (which depends on the tokenizer).
+    let mut wave_rng = Rng::new(spec.seed ^ 0x5741_5645);
+    let mut wave_pool = Pool::new(&about_target, &mut wave_rng);
 
     let start = at("2009-11-21 00:00");
     let end = start + spec.days * 24 * HOUR;
@@ -330,8 +333,8 @@ pub fn generate(spec: &ScenarioSpec) -> Scenario {
     if let Some(wave) = spec.wave {
         // Minute by minute, Poisson arrivals at the wave's rate.
         for minute_start in (wave.onset..end).step_by(60) {
-            for _ in 0..rng.poisson(wave.rate(minute_start) / 60.0) {
-                let time = minute_start + rng.below(60) as i64;
+            for _ in 0..wave_rng.poisson(wave.rate(minute_start) / 60.0) {
+                let time = minute_start + wave_rng.below(60) as i64;
                 observations.push(analyzer.observation(time, Label::Negative, wave_pool.draw()));
                 wave_posts += 1;
             }
