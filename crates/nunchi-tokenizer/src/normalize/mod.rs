@@ -126,6 +126,20 @@ impl Normalizer {
     /// Normalises `input` into `out`, replacing its previous content.
     ///
     /// Input longer than 4 GiB is copied as it is (offsets are stored in 32 bits).
+    ///
+    /// ```
+    /// use nunchi_tokenizer::{Normalized, Normalizer, PosTag};
+    ///
+    /// let post = "먹었엌ㅋㅋㅋㅋㅋ @user";
+    /// let mut out = Normalized::new();
+    /// Normalizer::default().normalize_into(post, &mut out);
+    /// assert_eq!(out.text(), "먹었어ㅋㅋㅋ @user");
+    /// let mention = &out.units()[0];
+    /// assert_eq!(mention.tag, PosTag::Mention);
+    /// assert_eq!(&post[out.original_span(mention.range.clone())], "@user");
+    /// // The laugh, squashed to three, still spans the five typed jamo.
+    /// assert_eq!(&post[out.original_span(9..18)], "ㅋㅋㅋㅋㅋ");
+    /// ```
     pub fn normalize_into(&self, input: &str, out: &mut Normalized) {
         out.clear(input.len());
         if input.len() > u32::MAX as usize {
@@ -470,6 +484,25 @@ mod tests {
             out.original_span(usize::MAX..usize::MAX),
             input.len()..input.len()
         );
+    }
+
+    #[test]
+    fn normalising_twice_changes_nothing_more() {
+        let inputs = [
+            "먹었엌ㅋㅋㅋㅋㅋ 좋앟ㅎㅎ",
+            "\u{1112}\u{1161}\u{11AB}\u{1100}\u{116E}\u{11A8} ＯＫ\u{3000}ㅠㅠㅠㅠㅠ",
+            "RT @user: #태그 https://t.co/x ^^^^^;;;; 😂😂😂😂 👨\u{200D}👩\u{200D}👧",
+            "a\0b\u{200B}c\u{FE0F}d!!!!....",
+        ];
+        let normalizer = Normalizer::default();
+        let mut once = Normalized::new();
+        let mut twice = Normalized::new();
+        for input in inputs {
+            normalizer.normalize_into(input, &mut once);
+            normalizer.normalize_into(once.text(), &mut twice);
+            assert_eq!(twice.text(), once.text(), "{input:?}");
+            assert_eq!(twice.units(), once.units(), "{input:?}");
+        }
     }
 
     #[test]
