@@ -346,10 +346,10 @@ fn nsmc_reviews_agree_with_mecab_ko() {
         "default",
         Normalizer::default(),
         Floors {
-            token: 0.0,
-            hangul: 0.0,
-            boundary_f1: 0.0,
-            inner_boundary_f1: 0.0,
+            token: 89.5,
+            hangul: 93.4,
+            boundary_f1: 98.5,
+            inner_boundary_f1: 96.7,
         },
     );
     check(
@@ -357,10 +357,10 @@ fn nsmc_reviews_agree_with_mecab_ko() {
         "literal",
         literal_normalizer(),
         Floors {
-            token: 0.0,
-            hangul: 0.0,
-            boundary_f1: 0.0,
-            inner_boundary_f1: 0.0,
+            token: 89.5,
+            hangul: 93.4,
+            boundary_f1: 98.5,
+            inner_boundary_f1: 96.7,
         },
     );
 }
@@ -372,10 +372,10 @@ fn tweets_agree_with_mecab_ko() {
         "default",
         Normalizer::default(),
         Floors {
-            token: 0.0,
-            hangul: 0.0,
-            boundary_f1: 0.0,
-            inner_boundary_f1: 0.0,
+            token: 90.2,
+            hangul: 92.5,
+            boundary_f1: 99.0,
+            inner_boundary_f1: 97.0,
         },
     );
     check(
@@ -383,10 +383,10 @@ fn tweets_agree_with_mecab_ko() {
         "literal",
         literal_normalizer(),
         Floors {
-            token: 0.0,
-            hangul: 0.0,
-            boundary_f1: 0.0,
-            inner_boundary_f1: 0.0,
+            token: 90.2,
+            hangul: 92.5,
+            boundary_f1: 99.0,
+            inner_boundary_f1: 97.0,
         },
     );
 }
