@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod lattice;
 pub mod normalize;
 mod pos;
 mod token;

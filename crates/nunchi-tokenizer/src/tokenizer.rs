@@ -4,12 +4,12 @@ use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use lindera::dictionary::{Dictionary, DictionaryBuilder, UserDictionary};
-use lindera::mode::Mode;
-use lindera::segmenter::Segmenter;
-use lindera::worker::SegmentWorker;
 
 use crate::error::Error;
+use crate::lattice::{Lattice, Lexicon, Segment};
 use crate::normalize::{Normalized, Normalizer};
 use crate::pos::PosTag;
 use crate::token::{MorphemeRecord, Token};
@@ -21,7 +21,7 @@ pub const EMBEDDED_DICTIONARY_ID: &str = "mecab-ko-dic-2.1.1-20180720 (lindera-k
 /// and shared by every thread. Each thread analyses through its own [`Worker`].
 #[derive(Clone)]
 pub struct Tokenizer {
-    segmenter: Segmenter,
+    lexicon: Arc<Lexicon>,
     normalizer: Normalizer,
     dictionary_id: String,
 }
@@ -124,9 +124,9 @@ impl TokenizerBuilder {
             None => None,
             Some((path, bytes)) => Some(build_user_dictionary(&dictionary, path, &bytes)?),
         };
-        let segmenter = Segmenter::new(Mode::Normal, dictionary, user_dictionary);
+        let lexicon = Lexicon::new(dictionary, user_dictionary, &dictionary_id)?;
         Ok(Tokenizer {
-            segmenter,
+            lexicon: Arc::new(lexicon),
             normalizer: self.normalizer,
             dictionary_id,
         })
@@ -226,7 +226,9 @@ impl Tokenizer {
     /// A per-thread worker with its own reusable buffers.
     pub fn worker(&self) -> Worker {
         Worker {
-            segment: self.segmenter.new_worker(),
+            lexicon: Arc::clone(&self.lexicon),
+            lattice: Lattice::default(),
+            segments: Vec::new(),
             normalizer: self.normalizer.clone(),
             analysis: Analysis::default(),
         }
@@ -248,11 +250,12 @@ impl Tokenizer {
     }
 }
 
-/// Per-thread analysis state: lindera's lattice plus nunchi's buffers, reused across posts
-/// so that a batch allocates little per post. Create one per thread with
-/// [`Tokenizer::worker`].
+/// Per-thread analysis state: the lattice and nunchi's buffers, reused across posts so that a
+/// batch allocates little per post. Create one per thread with [`Tokenizer::worker`].
 pub struct Worker {
-    segment: SegmentWorker,
+    lexicon: Arc<Lexicon>,
+    lattice: Lattice,
+    segments: Vec<Segment>,
     normalizer: Normalizer,
     analysis: Analysis,
 }
@@ -386,7 +389,11 @@ impl Worker {
                 None => (normalized_len, None),
             };
             if gap_start < gap_end {
-                segment_gap(&mut self.segment, analysis, gap_start..gap_end)?;
+                self.segments.clear();
+                let gap = &analysis.normalized.text()[gap_start..gap_end];
+                self.lattice
+                    .segment(&self.lexicon, gap, &mut self.segments)?;
+                push_segments(&self.lexicon, analysis, gap_start, &self.segments);
             }
             if let Some(unit) = unit {
                 let first = analysis.morphemes.len();
@@ -401,65 +408,39 @@ impl Worker {
     }
 }
 
-/// Runs lindera over `gap` (a range of the normalised text without social units) and appends
-/// its tokens.
-fn segment_gap(
-    segment: &mut SegmentWorker,
+/// Appends a token for each segment of a gap that starts at `gap_start` in the normalised
+/// text.
+fn push_segments(
+    lexicon: &Lexicon,
     analysis: &mut Analysis,
-    gap: Range<usize>,
-) -> Result<(), Error> {
-    // The normalised text is borrowed from `analysis`, which we also push into: take it out
-    // for the duration (no copy, it is moved back).
-    let normalized = std::mem::take(&mut analysis.normalized);
-    let result = (|| {
-        let text = &normalized.text()[gap.clone()];
-        let mut tokens = segment
-            .segment(text)
-            .map_err(|e| Error::Analysis(e.to_string()))?;
-        for token in tokens.iter_mut() {
-            let surface = gap.start + token.byte_start..gap.start + token.byte_end;
-            let is_unknown = token.word_id.is_unknown();
-            let pos_field = token.get_detail(DETAIL_POS).unwrap_or("UNKNOWN").to_owned();
-            let (pos, last_pos) = parse_pos_field(&pos_field);
-            let entry_type = token.get_detail(DETAIL_TYPE).unwrap_or("*").to_owned();
-            let expression = token
-                .get_detail(DETAIL_EXPRESSION)
-                .unwrap_or("*")
-                .to_owned();
-            let first = analysis.morphemes.len();
-            let decomposed = entry_type != "*" && expression != "*" && {
-                let mut ok = true;
-                for part in expression.split('+') {
-                    let mut fields = part.split('/');
-                    match (fields.next(), fields.next().map(str::parse::<PosTag>)) {
-                        (Some(form), Some(Ok(tag))) if !form.is_empty() => {
-                            analysis.push_morpheme(form, tag)
-                        }
-                        _ => ok = false,
+    gap_start: usize,
+    segments: &[Segment],
+) {
+    for segment in segments {
+        let surface = gap_start + segment.start..gap_start + segment.end;
+        let detail = |index: usize| lexicon.details(segment.word).nth(index).unwrap_or("*");
+        let (pos, last_pos) = parse_pos_field(detail(DETAIL_POS));
+        let first = analysis.morphemes.len();
+        let decomposed = detail(DETAIL_TYPE) != "*"
+            && detail(DETAIL_EXPRESSION) != "*"
+            && detail(DETAIL_EXPRESSION).split('+').all(|part| {
+                let mut fields = part.split('/');
+                match (fields.next(), fields.next().map(str::parse::<PosTag>)) {
+                    (Some(form), Some(Ok(tag))) if !form.is_empty() => {
+                        analysis.push_morpheme(form, tag);
+                        true
                     }
+                    _ => false,
                 }
-                ok
-            };
-            if !decomposed {
-                analysis.morphemes.truncate(first);
-                analysis.push_morpheme(&normalized.text()[surface.clone()], pos);
-            }
-            analysis.tokens.push(TokenRecord {
-                surface: surface.start as u32..surface.end as u32,
-                span: {
-                    let span = normalized.original_span(surface.clone());
-                    span.start as u32..span.end as u32
-                },
-                pos,
-                last_pos,
-                is_unknown,
-                morphemes: first as u32..analysis.morphemes.len() as u32,
             });
+        if !decomposed {
+            analysis.morphemes.truncate(first);
+            let text = std::mem::take(&mut analysis.normalized);
+            analysis.push_morpheme(&text.text()[surface.clone()], pos);
+            analysis.normalized = text;
         }
-        Ok(())
-    })();
-    analysis.normalized = normalized;
-    result
+        analysis.push_token(surface, pos, last_pos, segment.word.is_unknown(), first);
+    }
 }
 
 /// Parses ko-dic's POS field (`NNG`, `VCP+EF`) into its first and last tag.

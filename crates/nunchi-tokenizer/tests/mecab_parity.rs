@@ -5,27 +5,31 @@
 //! input line). MeCab prints surfaces only, so its token spans are recovered by finding each
 //! surface in the line after the whitespace MeCab skipped.
 //!
-//! Measures, over MeCab's tokens:
+//! Measured over MeCab's tokens:
 //! - token agreement: a MeCab token agrees when one of ours has the same span in the
 //!   original line (hence the same text) and the same first POS tag (`VCP` of `VCP+EF`);
+//!   "full tag" also asks for the same last tag (`EF`);
 //! - Hangul-token agreement: the same, over MeCab tokens made of Hangul only;
 //! - boundary agreement: precision, recall and F1 of token start/end offsets; and the same
 //!   over inner boundaries only (not next to whitespace or the line's ends), which leaves out
 //!   the boundaries that whitespace gives away for free.
 //!
-//! Every figure is printed (`cargo test -p nunchi-tokenizer --test mecab_parity --
-//! --nocapture`) and held to a floor a little below the measured value: the analysis is
-//! deterministic, so a drop means a regression. `NUNCHI_PARITY_DIFFS=N` also prints the
-//! first N lines that differ, MeCab's tokens against ours.
+//! Normalisation changes some text on purpose (a run `ㅋㅋㅋㅋㅋ` squashed to `ㅋㅋㅋ`, a
+//! mention `@user` kept as one unit where MeCab sees `@` and `user`), so token agreement is
+//! also given over the MeCab tokens that touch neither a social unit nor a token whose text
+//! normalisation changed ("where the text was kept"): that figure shows the segmentation
+//! alone. Two normalisers are measured: the default one and the most literal one
+//! (`literal_normalizer`).
 //!
-//! Two normalisers are measured: the default one, which may legitimately change repeated
-//! runs (`ㅋㅋㅋㅋㅋ` → `ㅋㅋㅋ`) and so the tokens around them, and the most literal one
-//! (`literal_normalizer`), which shows the segmentation alone.
+//! Every figure is printed (`cargo test -p nunchi-tokenizer --test mecab_parity --
+//! --nocapture`) and held to a floor: the analysis is deterministic, so a drop is a
+//! regression. `NUNCHI_PARITY_DIFFS=N` also prints the first N lines that differ, MeCab's
+//! tokens against ours.
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use nunchi_tokenizer::{Normalizer, Tokenizer};
+use nunchi_tokenizer::{Normalizer, PosTag, Tokenizer};
 
 const PARITY_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/ko-dic/parity");
 
@@ -33,7 +37,45 @@ const PARITY_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/k
 struct MecabToken<'a> {
     surface: &'a str,
     span: Range<usize>,
-    pos: &'a str,
+    first_pos: &'a str,
+    last_pos: &'a str,
+}
+
+/// One of our tokens, as compared.
+struct OurToken {
+    span: Range<usize>,
+    first_pos: PosTag,
+    last_pos: PosTag,
+    /// A social unit, or a token whose text normalisation changed.
+    normalised: bool,
+}
+
+/// Agreeing tokens out of a total.
+#[derive(Default, Clone, Copy)]
+struct Share {
+    agreeing: usize,
+    total: usize,
+}
+
+impl Share {
+    fn add(&mut self, agrees: bool) {
+        self.total += 1;
+        self.agreeing += usize::from(agrees);
+    }
+    fn percent(self) -> f64 {
+        percent(self.agreeing, self.total)
+    }
+    fn describe(self) -> String {
+        format!("{:.2}% of {}", self.percent(), self.total)
+    }
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
 }
 
 /// Boundary offsets of MeCab, ours, and both.
@@ -50,14 +92,11 @@ impl BoundaryCounts {
         self.ours += mine.len();
         self.common += theirs.intersection(mine).count();
     }
-    fn recall(&self) -> f64 {
-        ratio(self.common, self.mecab)
-    }
-    fn precision(&self) -> f64 {
-        ratio(self.common, self.ours)
-    }
     fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
+        let (p, r) = (
+            percent(self.common, self.ours),
+            percent(self.common, self.mecab),
+        );
         if p + r == 0.0 {
             0.0
         } else {
@@ -67,61 +106,44 @@ impl BoundaryCounts {
     fn describe(&self) -> String {
         format!(
             "recall {:.2}%, precision {:.2}%, F1 {:.2}%",
-            100.0 * self.recall(),
-            100.0 * self.precision(),
-            100.0 * self.f1()
+            percent(self.common, self.mecab),
+            percent(self.common, self.ours),
+            self.f1()
         )
     }
 }
 
-/// Counts for one corpus and normaliser.
+/// Figures for one corpus and normaliser.
 #[derive(Default)]
 struct Agreement {
-    mecab_tokens: usize,
-    our_tokens: usize,
-    agreeing: usize,
-    hangul_tokens: usize,
-    hangul_agreeing: usize,
-    boundaries: BoundaryCounts,
-    inner_boundaries: BoundaryCounts,
     lines: usize,
     identical_lines: usize,
+    our_tokens: usize,
+    tokens: Share,
+    full_tag: Share,
+    hangul: Share,
+    kept_text: Share,
+    boundaries: BoundaryCounts,
+    inner_boundaries: BoundaryCounts,
     /// Disagreeing MeCab tokens by kind of difference.
     differences: BTreeMap<&'static str, usize>,
 }
 
-fn ratio(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        1.0
-    } else {
-        part as f64 / whole as f64
-    }
-}
-
 impl Agreement {
-    fn token(&self) -> f64 {
-        ratio(self.agreeing, self.mecab_tokens)
-    }
-    fn token_precision(&self) -> f64 {
-        ratio(self.agreeing, self.our_tokens)
-    }
-    fn hangul(&self) -> f64 {
-        ratio(self.hangul_agreeing, self.hangul_tokens)
-    }
-
     fn print(&self, label: &str) {
         println!(
-            "{label}: {} lines ({} identical), MeCab tokens {}, ours {}\n  \
-             token agreement {:.2}% (precision {:.2}%), Hangul tokens {:.2}% of {}\n  \
+            "{label}: {} lines, {} identical; MeCab tokens {}, ours {}\n  \
+             token agreement {} (full tag {:.2}%), Hangul tokens {}\n  \
+             where the text was kept: {}\n  \
              all boundaries: {}\n  inner boundaries: {}",
             self.lines,
             self.identical_lines,
-            self.mecab_tokens,
+            self.tokens.total,
             self.our_tokens,
-            100.0 * self.token(),
-            100.0 * self.token_precision(),
-            100.0 * self.hangul(),
-            self.hangul_tokens,
+            self.tokens.describe(),
+            self.full_tag.percent(),
+            self.hangul.describe(),
+            self.kept_text.describe(),
             self.boundaries.describe(),
             self.inner_boundaries.describe(),
         );
@@ -176,7 +198,8 @@ fn mecab_tokens<'a>(lines: &[&str], output: &'a str) -> Vec<Vec<MecabToken<'a>>>
         current.push(MecabToken {
             surface,
             span: at..at + surface.len(),
-            pos: pos.split('+').next().unwrap_or(pos),
+            first_pos: pos.split('+').next().unwrap_or(pos),
+            last_pos: pos.rsplit('+').next().unwrap_or(pos),
         });
         at += surface.len();
     }
@@ -184,7 +207,7 @@ fn mecab_tokens<'a>(lines: &[&str], output: &'a str) -> Vec<Vec<MecabToken<'a>>>
     sentences
 }
 
-fn boundaries(spans: impl Iterator<Item = Range<usize>>) -> HashSet<usize> {
+fn boundaries<'a>(spans: impl Iterator<Item = &'a Range<usize>>) -> HashSet<usize> {
     spans.flat_map(|s| [s.start, s.end]).collect()
 }
 
@@ -195,16 +218,17 @@ fn is_inner_boundary(line: &str, at: usize) -> bool {
     matches!((before, after), (Some(b), Some(a)) if !b.is_whitespace() && !a.is_whitespace())
 }
 
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
 /// Names the kind of difference for a MeCab token that none of ours matches.
-fn difference_kind(token: &MecabToken<'_>, ours: &[(Range<usize>, String, bool)]) -> &'static str {
-    let overlapping: Vec<_> = ours
-        .iter()
-        .filter(|(span, _, _)| span.start < token.span.end && token.span.start < span.end)
-        .collect();
-    if overlapping.iter().any(|(span, _, _)| *span == token.span) {
+fn difference_kind(token: &MecabToken<'_>, ours: &[OurToken]) -> &'static str {
+    let overlapping = || ours.iter().filter(|t| overlaps(&t.span, &token.span));
+    if overlapping().any(|t| t.span == token.span) {
         "same span, other POS"
-    } else if overlapping.iter().any(|(_, _, normalised)| *normalised) {
-        "text changed by normalisation"
+    } else if overlapping().any(|t| t.normalised) {
+        "text changed by normalisation or kept as a social unit"
     } else if token.surface.chars().all(is_symbol) {
         "symbols grouped differently"
     } else if token.surface.chars().all(is_hangul) {
@@ -212,6 +236,13 @@ fn difference_kind(token: &MecabToken<'_>, ours: &[(Range<usize>, String, bool)]
     } else {
         "other segmentation"
     }
+}
+
+fn show(line: &str, tokens: impl Iterator<Item = (Range<usize>, String)>) -> String {
+    tokens
+        .map(|(span, pos)| format!("{}/{pos}", &line[span]))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn measure(corpus: &str, normalizer: Normalizer) -> Agreement {
@@ -224,7 +255,7 @@ fn measure(corpus: &str, normalizer: Normalizer) -> Agreement {
         .build()
         .expect("embedded dictionary");
     let mut worker = tokenizer.worker();
-    let mut shown = std::env::var("NUNCHI_PARITY_DIFFS")
+    let mut to_show = std::env::var("NUNCHI_PARITY_DIFFS")
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(0);
@@ -232,71 +263,69 @@ fn measure(corpus: &str, normalizer: Normalizer) -> Agreement {
     let mut agreement = Agreement::default();
     for (line, mecab) in lines.iter().zip(&reference) {
         let analysis = worker.analyze(line).expect("analysis");
-        // (span, first POS, whether normalisation changed the token's text)
-        let ours: Vec<(Range<usize>, String, bool)> = analysis
+        let ours: Vec<OurToken> = analysis
             .tokens()
-            .map(|t| {
-                let changed = t.surface != &line[t.span.clone()];
-                (t.span.clone(), t.pos.to_string(), changed)
+            .map(|t| OurToken {
+                normalised: t.pos.is_social() || t.surface != &line[t.span.clone()],
+                span: t.span,
+                first_pos: t.pos,
+                last_pos: t.last_pos,
             })
-            .collect();
-        let our_tokens: HashSet<(Range<usize>, &str)> = ours
-            .iter()
-            .map(|(span, pos, _)| (span.clone(), pos.as_str()))
             .collect();
 
         agreement.lines += 1;
-        agreement.mecab_tokens += mecab.len();
         agreement.our_tokens += ours.len();
-        let mut line_agrees = mecab.len() == ours.len();
+        let mut identical = mecab.len() == ours.len();
         for token in mecab {
-            let agrees = our_tokens.contains(&(token.span.clone(), token.pos));
-            let hangul = token.surface.chars().all(is_hangul);
-            agreement.agreeing += usize::from(agrees);
-            agreement.hangul_tokens += usize::from(hangul);
-            agreement.hangul_agreeing += usize::from(hangul && agrees);
+            let same_span = ours.iter().find(|t| t.span == token.span);
+            let agrees = same_span.is_some_and(|t| t.first_pos.as_str() == token.first_pos);
+            let full_tag =
+                agrees && same_span.is_some_and(|t| t.last_pos.as_str() == token.last_pos);
+            let kept = !ours
+                .iter()
+                .any(|t| t.normalised && overlaps(&t.span, &token.span));
+            agreement.tokens.add(agrees);
+            agreement.full_tag.add(full_tag);
+            if token.surface.chars().all(is_hangul) {
+                agreement.hangul.add(agrees);
+            }
+            if kept {
+                agreement.kept_text.add(agrees);
+            }
             if !agrees {
-                line_agrees = false;
+                identical = false;
                 *agreement
                     .differences
                     .entry(difference_kind(token, &ours))
                     .or_default() += 1;
             }
         }
-        agreement.identical_lines += usize::from(line_agrees);
+        agreement.identical_lines += usize::from(identical);
 
-        let theirs = boundaries(mecab.iter().map(|t| t.span.clone()));
-        let mine = boundaries(ours.iter().map(|(span, _, _)| span.clone()));
+        let theirs = boundaries(mecab.iter().map(|t| &t.span));
+        let mine = boundaries(ours.iter().map(|t| &t.span));
         agreement.boundaries.add(&theirs, &mine);
-        let inner = |set: HashSet<usize>| -> HashSet<usize> {
-            set.into_iter()
+        let inner = |set: &HashSet<usize>| -> HashSet<usize> {
+            set.iter()
+                .copied()
                 .filter(|&at| is_inner_boundary(line, at))
                 .collect()
         };
-        agreement.inner_boundaries.add(&inner(theirs), &inner(mine));
+        agreement
+            .inner_boundaries
+            .add(&inner(&theirs), &inner(&mine));
 
-        if !line_agrees && shown > 0 {
-            shown -= 1;
-            let show = |spans: Vec<(Range<usize>, &str)>| -> String {
-                spans
-                    .into_iter()
-                    .map(|(span, pos)| format!("{}/{pos}", &line[span]))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
+        if !identical && to_show > 0 {
+            to_show -= 1;
             println!("{line}");
-            println!(
-                "  mecab: {}",
-                show(mecab.iter().map(|t| (t.span.clone(), t.pos)).collect())
-            );
-            println!(
-                "  ours:  {}",
-                show(
-                    ours.iter()
-                        .map(|(span, pos, _)| (span.clone(), pos.as_str()))
-                        .collect()
-                )
-            );
+            let theirs = mecab
+                .iter()
+                .map(|t| (t.span.clone(), t.first_pos.to_owned()));
+            println!("  mecab: {}", show(line, theirs));
+            let mine = ours
+                .iter()
+                .map(|t| (t.span.clone(), t.first_pos.to_string()));
+            println!("  ours:  {}", show(line, mine));
         }
     }
     agreement
@@ -309,11 +338,13 @@ fn literal_normalizer() -> Normalizer {
     }
 }
 
-/// Floors for one measurement, in percent.
+/// Floors, in percent.
 struct Floors {
-    token: f64,
+    /// Token agreement over all MeCab tokens.
+    tokens: f64,
+    /// Token agreement where the text was kept (the segmentation alone).
+    kept_text: f64,
     hangul: f64,
-    boundary_f1: f64,
     inner_boundary_f1: f64,
 }
 
@@ -321,9 +352,17 @@ fn check(corpus: &str, label: &str, normalizer: Normalizer, floors: Floors) {
     let agreement = measure(corpus, normalizer);
     agreement.print(&format!("{corpus}, {label} normaliser"));
     let checks = [
-        ("token agreement", agreement.token(), floors.token),
-        ("Hangul-token agreement", agreement.hangul(), floors.hangul),
-        ("boundary F1", agreement.boundaries.f1(), floors.boundary_f1),
+        ("token agreement", agreement.tokens.percent(), floors.tokens),
+        (
+            "token agreement where the text was kept",
+            agreement.kept_text.percent(),
+            floors.kept_text,
+        ),
+        (
+            "Hangul-token agreement",
+            agreement.hangul.percent(),
+            floors.hangul,
+        ),
         (
             "inner-boundary F1",
             agreement.inner_boundaries.f1(),
@@ -332,61 +371,39 @@ fn check(corpus: &str, label: &str, normalizer: Normalizer, floors: Floors) {
     ];
     for (name, value, floor) in checks {
         assert!(
-            100.0 * value >= floor,
-            "{corpus} ({label} normaliser): {name} {:.2}% fell below {floor}%",
-            100.0 * value
+            value >= floor,
+            "{corpus} ({label} normaliser): {name} {value:.2}% fell below {floor}%"
         );
     }
 }
 
+// Floors where the text was kept sit just below the 100% measured: the lattice reproduces
+// MeCab-ko's search. Floors over all tokens leave room for what normalisation changes on
+// purpose: runs of 4+ repeated characters touch 1.1% of MeCab's tokens in the reviews, and
+// mentions, hashtags and `URL` placeholders about 7% in the tweets.
+
 #[test]
 fn nsmc_reviews_agree_with_mecab_ko() {
-    check(
-        "nsmc_test_first2000",
-        "default",
-        Normalizer::default(),
-        Floors {
-            token: 89.5,
-            hangul: 93.4,
-            boundary_f1: 98.5,
-            inner_boundary_f1: 96.7,
-        },
-    );
-    check(
-        "nsmc_test_first2000",
-        "literal",
-        literal_normalizer(),
-        Floors {
-            token: 89.5,
-            hangul: 93.4,
-            boundary_f1: 98.5,
-            inner_boundary_f1: 96.7,
-        },
-    );
+    let corpus = "nsmc_test_first2000";
+    let floors = |tokens| Floors {
+        tokens,
+        kept_text: 99.9,
+        hangul: 98.5,
+        inner_boundary_f1: 98.5,
+    };
+    check(corpus, "default", Normalizer::default(), floors(98.0));
+    check(corpus, "literal", literal_normalizer(), floors(98.5));
 }
 
 #[test]
 fn tweets_agree_with_mecab_ko() {
-    check(
-        "sarcasm_tweets_test",
-        "default",
-        Normalizer::default(),
-        Floors {
-            token: 90.2,
-            hangul: 92.5,
-            boundary_f1: 99.0,
-            inner_boundary_f1: 97.0,
-        },
-    );
-    check(
-        "sarcasm_tweets_test",
-        "literal",
-        literal_normalizer(),
-        Floors {
-            token: 90.2,
-            hangul: 92.5,
-            boundary_f1: 99.0,
-            inner_boundary_f1: 97.0,
-        },
-    );
+    let corpus = "sarcasm_tweets_test";
+    let floors = |tokens| Floors {
+        tokens,
+        kept_text: 99.9,
+        hangul: 99.0,
+        inner_boundary_f1: 95.0,
+    };
+    check(corpus, "default", Normalizer::default(), floors(90.0));
+    check(corpus, "literal", literal_normalizer(), floors(90.0));
 }
