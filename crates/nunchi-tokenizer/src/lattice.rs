@@ -168,6 +168,14 @@ struct Node {
     next_same_end: u32,
 }
 
+/// A node ending at the current position, as connecting needs it.
+#[derive(Debug, Clone, Copy)]
+struct Left {
+    cost: i64,
+    right_id: u16,
+    index: u32,
+}
+
 /// A word that can start at the current position, before it is connected.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -186,6 +194,7 @@ pub(crate) struct Lattice {
     /// Per char position, the most recent node ending there (`NO_NODE` if none).
     ends_at: Vec<u32>,
     candidates: Vec<Candidate>,
+    lefts: Vec<Left>,
     /// User-dictionary matches of the sentence: (start char, end char, entry), by start.
     user_matches: Vec<(u32, u32, Entry)>,
     path: Vec<u32>,
@@ -478,19 +487,29 @@ impl Lattice {
     /// (before any whitespace), in MeCab's order: candidates last created first, left
     /// nodes most recent first, the first of equal costs winning.
     fn connect(&mut self, lexicon: &Lexicon, pos: usize, begin: usize, penalised: bool) {
+        // The nodes ending at `pos`, gathered once into a contiguous list: every candidate
+        // scans them all, and chasing the arena's links for each one is slow.
+        self.lefts.clear();
+        let mut left = self.ends_at[pos];
+        while left != NO_NODE {
+            let node = &self.nodes[left as usize];
+            self.lefts.push(Left {
+                cost: node.cost,
+                right_id: node.entry.right_id,
+                index: left,
+            });
+            left = node.next_same_end;
+        }
         let matrix = &lexicon.dictionary.connection_cost_matrix;
         for i in (0..self.candidates.len()).rev() {
             let Candidate { entry, end } = self.candidates[i];
             let row = matrix.row(u32::from(entry.left_id));
             let mut best = (i64::MAX, NO_NODE);
-            let mut left = self.ends_at[pos];
-            while left != NO_NODE {
-                let node = &self.nodes[left as usize];
-                let cost = node.cost + connection(row, node.entry.right_id);
+            for left in &self.lefts {
+                let cost = left.cost + connection(row, left.right_id);
                 if cost < best.0 {
-                    best = (cost, left);
+                    best = (cost, left.index);
                 }
-                left = node.next_same_end;
             }
             let penalty = if penalised {
                 lexicon.penalty(entry.word)

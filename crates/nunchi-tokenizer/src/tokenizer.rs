@@ -418,12 +418,17 @@ fn push_segments(
 ) {
     for segment in segments {
         let surface = gap_start + segment.start..gap_start + segment.end;
-        let detail = |index: usize| lexicon.details(segment.word).nth(index).unwrap_or("*");
-        let (pos, last_pos) = parse_pos_field(detail(DETAIL_POS));
+        // One pass over the entry's fields (each pass re-validates the stored bytes).
+        let mut details = ["*"; DETAIL_EXPRESSION + 1];
+        for (slot, field) in details.iter_mut().zip(lexicon.details(segment.word)) {
+            *slot = field;
+        }
+        let (pos, last_pos) = parse_pos_field(details[DETAIL_POS]);
         let first = analysis.morphemes.len();
-        let decomposed = detail(DETAIL_TYPE) != "*"
-            && detail(DETAIL_EXPRESSION) != "*"
-            && detail(DETAIL_EXPRESSION).split('+').all(|part| {
+        let expression = details[DETAIL_EXPRESSION];
+        let decomposed = details[DETAIL_TYPE] != "*"
+            && expression != "*"
+            && expression.split('+').all(|part| {
                 let mut fields = part.split('/');
                 match (fields.next(), fields.next().map(str::parse::<PosTag>)) {
                     (Some(form), Some(Ok(tag))) if !form.is_empty() => {
