@@ -42,6 +42,14 @@ const ENTRY_BYTES: usize = 10;
 
 const NO_NODE: u32 = u32::MAX;
 
+// Positions in ko-dic's detail fields (those after surface, context ids and cost).
+/// Part of speech (`NNG`, `VCP+EF`).
+pub(crate) const DETAIL_POS: usize = 0;
+/// Entry type: `*` for a plain entry, else `Inflect`, `Compound` or `Preanalysis`.
+pub(crate) const DETAIL_TYPE: usize = 4;
+/// Analysis of an entry that is not plain: `form/TAG/*+form/TAG/*`.
+pub(crate) const DETAIL_EXPRESSION: usize = 7;
+
 /// The dictionary side of segmentation: immutable, shared by every worker.
 pub(crate) struct Lexicon {
     dictionary: Dictionary,
@@ -58,6 +66,12 @@ struct Entry {
     cost: i16,
     left_id: u16,
     right_id: u16,
+}
+
+impl Entry {
+    fn has_costs_of(&self, other: &Entry) -> bool {
+        (self.cost, self.left_id, self.right_id) == (other.cost, other.left_id, other.right_id)
+    }
 }
 
 fn decode_entries(bytes: &[u8], lex_type: LexType) -> impl Iterator<Item = Entry> + '_ {
@@ -122,6 +136,12 @@ impl Lexicon {
                 None => DetailFields::unk(),
             },
         }
+    }
+
+    /// Whether a word is a plain entry rather than an analysed one (`Inflect`, `Compound`,
+    /// `Preanalysis`).
+    fn is_plain(&self, word: WordId) -> bool {
+        self.details(word).nth(DETAIL_TYPE) == Some("*")
     }
 
     fn penalty(&self, word: WordId) -> i64 {
@@ -211,25 +231,7 @@ impl Lattice {
     ) -> Result<(), Error> {
         let mut start = 0;
         while start < text.len() {
-            let line_end = text[start..]
-                .find('\n')
-                .map_or(text.len(), |i| start + i + 1);
-            let end = if line_end - start <= MAX_SENTENCE_BYTES {
-                line_end
-            } else {
-                let mut limit = start + MAX_SENTENCE_BYTES;
-                while !text.is_char_boundary(limit) {
-                    limit -= 1;
-                }
-                text[start..limit]
-                    .rfind(char::is_whitespace)
-                    .map_or(limit, |i| start + i + 1)
-                    .max(start + 1)
-            };
-            let mut end = end;
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
+            let end = start + sentence_len(&text[start..]);
             self.segment_sentence(lexicon, &text[start..end], start, out)?;
             start = end;
         }
@@ -409,8 +411,23 @@ impl Lattice {
             .common_prefix_search(&self.chars[begin..word_end]);
         for (bytes, length) in prefixes {
             let end = (begin + length) as u32;
+            let first = self.candidates.len();
             for entry in decode_entries(bytes, LexType::System) {
-                self.candidates.push(Candidate { entry, end });
+                // mecab-ko-dic lists some surfaces twice with equal costs: plainly, and as an
+                // `Inflect` entry naming another base form (`주` also as `줏/VV`, `하` as
+                // `않/VX`). The tie goes to whichever MeCab-ko's build happened to read
+                // first (mostly the plain one in the parity data); keep the plain entry.
+                let twin = self.candidates[first..]
+                    .iter_mut()
+                    .find(|c| c.entry.has_costs_of(&entry));
+                match twin {
+                    Some(twin) => {
+                        if lexicon.is_plain(entry.word) && !lexicon.is_plain(twin.entry.word) {
+                            twin.entry = entry;
+                        }
+                    }
+                    None => self.candidates.push(Candidate { entry, end }),
+                }
             }
         }
         for &(start, end, entry) in &self.user_matches[user_cursor..] {
@@ -530,6 +547,24 @@ impl Lattice {
     }
 }
 
+/// Length in bytes of the sentence that `rest` starts with: up to and including its first
+/// line break, or, for a longer line, up to its last whitespace within
+/// [`MAX_SENTENCE_BYTES`] (a hard cut at a character boundary if it has none).
+fn sentence_len(rest: &str) -> usize {
+    let line = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if line <= MAX_SENTENCE_BYTES {
+        return line;
+    }
+    let mut limit = MAX_SENTENCE_BYTES;
+    while !rest.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    match rest[..limit].rfind(char::is_whitespace) {
+        Some(at) => at + rest[at..].chars().next().map_or(1, char::len_utf8),
+        None => limit,
+    }
+}
+
 /// A connection cost from a row of the matrix; an id outside it (a malformed dictionary)
 /// costs nothing rather than panicking.
 fn connection(row: &[i16], right_id: u16) -> i64 {
@@ -576,6 +611,17 @@ mod tests {
         let surfaces: String = out.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(surfaces, "영화정말재밌어요");
         assert!(out.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn sentences_end_at_line_breaks_or_at_whitespace_before_the_limit() {
+        assert_eq!(sentence_len("가나\n다라"), "가나\n".len());
+        assert_eq!(sentence_len("가나 다라"), "가나 다라".len());
+        let spaced = format!("{} {}", "가".repeat(100), "나".repeat(MAX_SENTENCE_BYTES));
+        assert_eq!(sentence_len(&spaced), 301);
+        // No whitespace at all: a hard cut at the last character boundary within the limit.
+        let solid = "가".repeat(MAX_SENTENCE_BYTES);
+        assert_eq!(sentence_len(&solid), MAX_SENTENCE_BYTES / 3 * 3);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use lindera::dictionary::{Dictionary, DictionaryBuilder, UserDictionary};
 
 use crate::error::Error;
-use crate::lattice::{Lattice, Lexicon, Segment};
+use crate::lattice::{Lattice, Lexicon, Segment, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE};
 use crate::normalize::{Normalized, Normalizer};
 use crate::pos::PosTag;
 use crate::token::{MorphemeRecord, Token};
@@ -360,11 +360,6 @@ impl Analysis {
         });
     }
 }
-
-// Field positions in ko-dic's details (after surface and the three cost fields).
-const DETAIL_POS: usize = 0;
-const DETAIL_TYPE: usize = 4;
-const DETAIL_EXPRESSION: usize = 7;
 
 impl Worker {
     /// Normalises and analyses one post. The result borrows the worker until the next call.

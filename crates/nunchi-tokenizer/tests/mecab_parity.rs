@@ -8,7 +8,9 @@
 //! Measured over MeCab's tokens:
 //! - token agreement: a MeCab token agrees when one of ours has the same span in the
 //!   original line (hence the same text) and the same first POS tag (`VCP` of `VCP+EF`);
-//!   "full tag" also asks for the same last tag (`EF`);
+//!   of the agreeing tokens, "full tag" gives the share with the same last tag too (`EF`),
+//!   "same morphemes" the share with the same morphemes and base forms (`이/VCP + 야/EF`),
+//!   i.e. the same dictionary entry;
 //! - Hangul-token agreement: the same, over MeCab tokens made of Hangul only;
 //! - boundary agreement: precision, recall and F1 of token start/end offsets; and the same
 //!   over inner boundaries only (not next to whitespace or the line's ends), which leaves out
@@ -39,6 +41,8 @@ struct MecabToken<'a> {
     span: Range<usize>,
     first_pos: &'a str,
     last_pos: &'a str,
+    /// `form/TAG` of each morpheme, as our tokens list them.
+    morphemes: Vec<String>,
 }
 
 /// One of our tokens, as compared.
@@ -46,6 +50,7 @@ struct OurToken {
     span: Range<usize>,
     first_pos: PosTag,
     last_pos: PosTag,
+    morphemes: Vec<String>,
     /// A social unit, or a token whose text normalisation changed.
     normalised: bool,
 }
@@ -121,6 +126,7 @@ struct Agreement {
     our_tokens: usize,
     tokens: Share,
     full_tag: Share,
+    morphemes: Share,
     hangul: Share,
     kept_text: Share,
     boundaries: BoundaryCounts,
@@ -133,7 +139,8 @@ impl Agreement {
     fn print(&self, label: &str) {
         println!(
             "{label}: {} lines, {} identical; MeCab tokens {}, ours {}\n  \
-             token agreement {} (full tag {:.2}%), Hangul tokens {}\n  \
+             token agreement {}, of which full tag {:.2}%, same morphemes {:.2}%\n  \
+             Hangul tokens {}\n  \
              where the text was kept: {}\n  \
              all boundaries: {}\n  inner boundaries: {}",
             self.lines,
@@ -142,6 +149,7 @@ impl Agreement {
             self.our_tokens,
             self.tokens.describe(),
             self.full_tag.percent(),
+            self.morphemes.percent(),
             self.hangul.describe(),
             self.kept_text.describe(),
             self.boundaries.describe(),
@@ -194,12 +202,27 @@ fn mecab_tokens<'a>(lines: &[&str], output: &'a str) -> Vec<Vec<MecabToken<'a>>>
             );
             at += c.len_utf8();
         }
-        let pos = feature.split(',').next().unwrap_or(feature);
+        let fields: Vec<&str> = feature.split(',').collect();
+        let pos = fields[0];
+        let first_pos = pos.split('+').next().unwrap_or(pos);
+        // An analysed entry lists its morphemes as `form/TAG/*+…`; a plain one is itself.
+        let morphemes = match (fields.get(4), fields.get(7)) {
+            (Some(&kind), Some(&expression)) if kind != "*" && expression != "*" => expression
+                .split('+')
+                .map(|m| {
+                    m.rsplit_once('/')
+                        .map_or(m, |(form_tag, _)| form_tag)
+                        .to_owned()
+                })
+                .collect(),
+            _ => vec![format!("{surface}/{first_pos}")],
+        };
         current.push(MecabToken {
             surface,
             span: at..at + surface.len(),
-            first_pos: pos.split('+').next().unwrap_or(pos),
+            first_pos,
             last_pos: pos.rsplit('+').next().unwrap_or(pos),
+            morphemes,
         });
         at += surface.len();
     }
@@ -267,6 +290,10 @@ fn measure(corpus: &str, normalizer: Normalizer) -> Agreement {
             .tokens()
             .map(|t| OurToken {
                 normalised: t.pos.is_social() || t.surface != &line[t.span.clone()],
+                morphemes: t
+                    .morphemes()
+                    .map(|m| format!("{}/{}", m.form, m.tag))
+                    .collect(),
                 span: t.span,
                 first_pos: t.pos,
                 last_pos: t.last_pos,
@@ -277,15 +304,20 @@ fn measure(corpus: &str, normalizer: Normalizer) -> Agreement {
         agreement.our_tokens += ours.len();
         let mut identical = mecab.len() == ours.len();
         for token in mecab {
-            let same_span = ours.iter().find(|t| t.span == token.span);
-            let agrees = same_span.is_some_and(|t| t.first_pos.as_str() == token.first_pos);
-            let full_tag =
-                agrees && same_span.is_some_and(|t| t.last_pos.as_str() == token.last_pos);
+            let agreeing = ours
+                .iter()
+                .find(|t| t.span == token.span && t.first_pos.as_str() == token.first_pos);
+            let agrees = agreeing.is_some();
             let kept = !ours
                 .iter()
                 .any(|t| t.normalised && overlaps(&t.span, &token.span));
             agreement.tokens.add(agrees);
-            agreement.full_tag.add(full_tag);
+            if let Some(ours) = agreeing {
+                agreement
+                    .full_tag
+                    .add(ours.last_pos.as_str() == token.last_pos);
+                agreement.morphemes.add(ours.morphemes == token.morphemes);
+            }
             if token.surface.chars().all(is_hangul) {
                 agreement.hangul.add(agrees);
             }
@@ -344,6 +376,8 @@ struct Floors {
     tokens: f64,
     /// Token agreement where the text was kept (the segmentation alone).
     kept_text: f64,
+    /// Share of agreeing tokens with the same morphemes and base forms.
+    morphemes: f64,
     hangul: f64,
     inner_boundary_f1: f64,
 }
@@ -357,6 +391,11 @@ fn check(corpus: &str, label: &str, normalizer: Normalizer, floors: Floors) {
             "token agreement where the text was kept",
             agreement.kept_text.percent(),
             floors.kept_text,
+        ),
+        (
+            "same morphemes",
+            agreement.morphemes.percent(),
+            floors.morphemes,
         ),
         (
             "Hangul-token agreement",
@@ -388,6 +427,7 @@ fn nsmc_reviews_agree_with_mecab_ko() {
     let floors = |tokens| Floors {
         tokens,
         kept_text: 99.9,
+        morphemes: 99.7,
         hangul: 98.5,
         inner_boundary_f1: 98.5,
     };
@@ -401,6 +441,7 @@ fn tweets_agree_with_mecab_ko() {
     let floors = |tokens| Floors {
         tokens,
         kept_text: 99.9,
+        morphemes: 99.7,
         hangul: 99.0,
         inner_boundary_f1: 95.0,
     };
