@@ -11,6 +11,10 @@
 //! `tests/mecab_parity.rs`):
 //! - a node starts after any whitespace and never contains whitespace (a word is bounded
 //!   by the next space);
+//! - a social unit that normalisation kept whole (a URL, an emoji, `ㅡㅡ`) is one node that
+//!   nothing else may overlap, connected to its neighbours with the context ids that MeCab
+//!   would give its first and last characters, so that the words around it are analysed
+//!   as in an uncut sentence (a sentence is not made to end at every emoticon);
 //! - unknown words follow MeCab's rules: only the first character's default category is
 //!   used, a grouped run chains over characters that share a category (at most
 //!   [`MAX_GROUPING_SIZE`] characters beyond the first), and the `char.def` `LENGTH` ladder
@@ -29,6 +33,7 @@ use lindera_dictionary::space_penalty::SpacePenaltyTable;
 use lindera_dictionary::viterbi::{LexType, WordId};
 
 use crate::error::Error;
+use crate::normalize::SocialUnit;
 
 /// MeCab's `max-grouping-size` default: a grouped unknown word spans at most this many
 /// characters beyond its first.
@@ -44,6 +49,7 @@ const MAX_SENTENCE_BYTES: usize = 16 * 1024;
 const ENTRY_BYTES: usize = 10;
 
 const NO_NODE: u32 = u32::MAX;
+const NO_UNIT: u32 = u32::MAX;
 
 // Positions in ko-dic's detail fields (those after surface, context ids and cost).
 /// Part of speech (`NNG`, `VCP+EF`).
@@ -170,6 +176,27 @@ impl Lexicon {
         self.details(word).nth(DETAIL_TYPE) == Some("*")
     }
 
+    /// The entry standing for a social unit: on each side, the context of the unknown word
+    /// that MeCab would make of the unit's character there (`^^` connects like the symbol
+    /// it is, `ㅡㅡ` like a Hangul run). Its cost does not matter: every path crosses it.
+    fn unit_entry(&self, first: CategoryId, last: CategoryId) -> Entry {
+        let unknown = &self.dictionary.unknown_dictionary;
+        let context = |category: CategoryId| {
+            unknown
+                .category_references
+                .get(category.0)
+                .and_then(|ids| ids.first())
+                .and_then(|&id| unknown.costs.get(id as usize))
+                .map_or((0, 0), |e| (e.left_id() as u16, e.right_id() as u16))
+        };
+        Entry {
+            word: WordId::default(),
+            cost: 0,
+            left_id: context(first).0,
+            right_id: context(last).1,
+        }
+    }
+
     fn penalty(&self, word: WordId) -> i64 {
         self.space_penalty
             .as_ref()
@@ -178,12 +205,21 @@ impl Lexicon {
 }
 
 /// One segment of the best path: a byte range of the text given to
-/// [`Lattice::segment`] and its dictionary word.
+/// [`Lattice::segment`] and what lies there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Segment {
     pub(crate) start: usize,
     pub(crate) end: usize,
-    pub(crate) word: WordId,
+    pub(crate) piece: Piece,
+}
+
+/// What a segment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// A dictionary or unknown word.
+    Word(WordId),
+    /// The social unit of this index in the units given to [`Lattice::segment`].
+    Unit(usize),
 }
 
 /// What the lattice knows of one character of the sentence.
@@ -196,7 +232,11 @@ struct CharInfo {
     /// Bit set of all its categories.
     mask: u64,
     is_space: bool,
-    /// Char index where the whitespace-delimited word holding this character ends.
+    /// Index (in the sentence's units) of the social unit holding this character, or
+    /// `NO_UNIT`.
+    unit: u32,
+    /// Char index where the word holding this character ends: at the next whitespace or
+    /// social unit.
     word_end: u32,
 }
 
@@ -204,6 +244,8 @@ struct CharInfo {
 #[derive(Debug, Clone, Copy)]
 struct Node {
     entry: Entry,
+    /// The social unit this node stands for, or `NO_UNIT` for a word.
+    unit: u32,
     start: u32,
     end: u32,
     /// Best path cost from the beginning of the sentence through this node.
@@ -226,6 +268,7 @@ struct Left {
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     entry: Entry,
+    unit: u32,
     end: u32,
 }
 
@@ -247,31 +290,52 @@ pub(crate) struct Lattice {
 }
 
 impl Lattice {
-    /// Segments `text`, appending the best path's words to `out` in text order. Whitespace
-    /// belongs to no segment.
+    /// Segments `text`, appending the best path's pieces to `out` in text order: each of
+    /// `units` (byte ranges of `text`, in order, not overlapping) as one piece, words
+    /// elsewhere. Whitespace belongs to no piece.
     pub(crate) fn segment(
         &mut self,
         lexicon: &Lexicon,
         text: &str,
+        units: &[SocialUnit],
         out: &mut Vec<Segment>,
     ) -> Result<(), Error> {
         let mut start = 0;
+        let mut first_unit = 0;
         while start < text.len() {
-            let end = start + sentence_len(&text[start..]);
-            self.segment_sentence(lexicon, &text[start..end], start, out)?;
+            let mut end = start + sentence_len(&text[start..]);
+            // The units that start before the cut belong to this sentence, which never
+            // ends inside one.
+            let last_unit =
+                first_unit + units[first_unit..].partition_point(|unit| unit.range.start < end);
+            if let Some(unit) = units[first_unit..last_unit].last() {
+                end = end.max(unit.range.end);
+            }
+            self.segment_sentence(
+                lexicon,
+                &text[start..end],
+                start,
+                &units[first_unit..last_unit],
+                first_unit,
+                out,
+            )?;
             start = end;
+            first_unit = last_unit;
         }
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn segment_sentence(
         &mut self,
         lexicon: &Lexicon,
         sentence: &str,
         offset: usize,
+        units: &[SocialUnit],
+        first_unit: usize,
         out: &mut Vec<Segment>,
     ) -> Result<(), Error> {
-        self.prepare(lexicon, sentence);
+        self.prepare(lexicon, sentence, offset, units);
         let n = self.chars.len();
         if n == 0 {
             return Ok(());
@@ -289,6 +353,7 @@ impl Lattice {
                 left_id: 0,
                 right_id: 0,
             },
+            unit: NO_UNIT,
             start: 0,
             end: 0,
             cost: 0,
@@ -314,7 +379,19 @@ impl Lattice {
             {
                 user_cursor += 1;
             }
-            self.collect_candidates(lexicon, begin, user_cursor);
+            let unit = self.infos[begin].unit;
+            if unit == NO_UNIT {
+                self.collect_candidates(lexicon, begin, user_cursor);
+            } else {
+                self.candidates.clear();
+                let end = self.infos[begin].word_end;
+                let last = self.infos[end as usize - 1].category;
+                self.candidates.push(Candidate {
+                    entry: lexicon.unit_entry(self.infos[begin].category, last),
+                    unit,
+                    end,
+                });
+            }
             let penalised = begin > pos;
             self.connect(lexicon, pos, begin, penalised);
         }
@@ -353,18 +430,34 @@ impl Lattice {
             out.push(Segment {
                 start: offset + byte(node.start),
                 end: offset + byte(node.end),
-                word: node.entry.word,
+                piece: if node.unit == NO_UNIT {
+                    Piece::Word(node.entry.word)
+                } else {
+                    Piece::Unit(first_unit + node.unit as usize)
+                },
             });
         }
         Ok(())
     }
 
-    /// Fills the per-character buffers, leaving out trailing whitespace.
-    fn prepare(&mut self, lexicon: &Lexicon, sentence: &str) {
+    /// Fills the per-character buffers, leaving out trailing whitespace. `units` are byte
+    /// ranges of the whole text, of which `sentence` starts at `offset`.
+    fn prepare(&mut self, lexicon: &Lexicon, sentence: &str, offset: usize, units: &[SocialUnit]) {
         let definitions = &lexicon.dictionary.character_definition;
         self.chars.clear();
         self.infos.clear();
+        let mut next_unit = 0;
         for (byte, c) in sentence.char_indices() {
+            while units
+                .get(next_unit)
+                .is_some_and(|unit| unit.range.end <= offset + byte)
+            {
+                next_unit += 1;
+            }
+            let unit = match units.get(next_unit) {
+                Some(unit) if unit.range.start <= offset + byte => next_unit as u32,
+                _ => NO_UNIT,
+            };
             let categories = definitions.lookup_categories(c);
             let mask = categories.iter().fold(0, |m, &cat| m | category_bit(cat));
             self.chars.push(c);
@@ -372,7 +465,8 @@ impl Lattice {
                 byte: byte as u32,
                 category: categories.first().copied().unwrap_or(CategoryId(0)),
                 mask,
-                is_space: mask & lexicon.space_mask != 0 || c.is_whitespace(),
+                is_space: unit == NO_UNIT && (mask & lexicon.space_mask != 0 || c.is_whitespace()),
+                unit,
                 word_end: 0,
             });
         }
@@ -384,12 +478,15 @@ impl Lattice {
             (Some(info), Some(c)) => info.byte as usize + c.len_utf8(),
             _ => 0,
         };
+        // A word ends at whitespace or where a unit starts; a unit where it ends.
         let mut word_end = self.infos.len() as u32;
+        let mut next: Option<(bool, u32)> = None;
         for (i, info) in self.infos.iter_mut().enumerate().rev() {
-            if info.is_space {
-                word_end = i as u32;
+            if next.is_some_and(|(is_space, unit)| is_space || unit != info.unit) {
+                word_end = i as u32 + 1;
             }
             info.word_end = word_end;
+            next = Some((info.is_space, info.unit));
         }
     }
 
@@ -408,7 +505,7 @@ impl Lattice {
             let Some(info) = self.infos.get(start as usize) else {
                 continue;
             };
-            if info.is_space || end > info.word_end {
+            if info.is_space || info.unit != NO_UNIT || end > info.word_end {
                 continue;
             }
             let (first, count) = user.dict.decode_val(found.value());
@@ -452,7 +549,11 @@ impl Lattice {
                             twin.entry = entry;
                         }
                     }
-                    None => self.candidates.push(Candidate { entry, end }),
+                    None => self.candidates.push(Candidate {
+                        entry,
+                        unit: NO_UNIT,
+                        end,
+                    }),
                 }
             }
         }
@@ -460,7 +561,11 @@ impl Lattice {
             if start as usize != begin {
                 break;
             }
-            self.candidates.push(Candidate { entry, end });
+            self.candidates.push(Candidate {
+                entry,
+                unit: NO_UNIT,
+                end,
+            });
         }
 
         let definition = lexicon
@@ -521,6 +626,7 @@ impl Lattice {
                     left_id: known.left_id() as u16,
                     right_id: known.right_id() as u16,
                 },
+                unit: NO_UNIT,
                 end: end as u32,
             });
         }
@@ -545,7 +651,7 @@ impl Lattice {
         }
         let matrix = &lexicon.dictionary.connection_cost_matrix;
         for i in (0..self.candidates.len()).rev() {
-            let Candidate { entry, end } = self.candidates[i];
+            let Candidate { entry, unit, end } = self.candidates[i];
             let row = matrix.row(u32::from(entry.left_id));
             let mut best = (i64::MAX, NO_NODE);
             for left in &self.lefts {
@@ -554,7 +660,7 @@ impl Lattice {
                     best = (cost, left.index);
                 }
             }
-            let penalty = if penalised {
+            let penalty = if penalised && unit == NO_UNIT {
                 lexicon.penalty(entry.word)
             } else {
                 0
@@ -562,6 +668,7 @@ impl Lattice {
             let index = self.nodes.len() as u32;
             self.nodes.push(Node {
                 entry,
+                unit,
                 start: begin as u32,
                 end,
                 cost: best.0 + i64::from(entry.cost) + penalty,
@@ -641,10 +748,72 @@ mod tests {
         let mut lattice = Lattice::default();
         let mut out = Vec::new();
         let text = "  영화 \t정말\n재밌어요  ";
-        lattice.segment(&lexicon, text, &mut out).expect("segment");
+        lattice
+            .segment(&lexicon, text, &[], &mut out)
+            .expect("segment");
         let surfaces: String = out.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(surfaces, "영화정말재밌어요");
         assert!(out.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn a_unit_is_one_segment_and_the_words_around_it_read_as_one_sentence() {
+        let lexicon = Lexicon::new(embedded(), None, "embedded").expect("lexicon");
+        let mut lattice = Lattice::default();
+        let text = "진짜 재미없다ㅡㅡ 다시는 안 봐";
+        let at = text.find("ㅡㅡ").expect("emoticon");
+        let unit = SocialUnit {
+            range: at..at + "ㅡㅡ".len(),
+            tag: crate::PosTag::Emoticon,
+        };
+        let mut with_unit = Vec::new();
+        lattice
+            .segment(&lexicon, text, std::slice::from_ref(&unit), &mut with_unit)
+            .expect("segment");
+        let mut plain = Vec::new();
+        lattice
+            .segment(&lexicon, text, &[], &mut plain)
+            .expect("segment");
+
+        let unit_segment = with_unit
+            .iter()
+            .find(|s| s.piece == Piece::Unit(0))
+            .expect("unit segment");
+        assert_eq!(unit_segment.start..unit_segment.end, unit.range);
+        assert!(with_unit
+            .iter()
+            .all(|s| s.piece == Piece::Unit(0) || s.end <= at || s.start >= unit.range.end));
+        // Outside the unit, the same analysis as when MeCab reads `ㅡㅡ` as a Hangul run.
+        let outside = |segments: &[Segment]| -> Vec<Segment> {
+            segments
+                .iter()
+                .filter(|s| s.end <= at || s.start >= unit.range.end)
+                .copied()
+                .collect()
+        };
+        assert_eq!(outside(&with_unit), outside(&plain));
+    }
+
+    #[test]
+    fn a_sentence_never_ends_inside_a_unit() {
+        let lexicon = Lexicon::new(embedded(), None, "embedded").expect("lexicon");
+        let mut lattice = Lattice::default();
+        // No whitespace: the sentence limit falls inside the unit, which must stay whole.
+        let unit_start = MAX_SENTENCE_BYTES - 4;
+        let text = format!("{}{}", "a".repeat(unit_start), "😀".repeat(4));
+        let unit = SocialUnit {
+            range: unit_start..text.len(),
+            tag: crate::PosTag::Emoji,
+        };
+        let mut out = Vec::new();
+        lattice
+            .segment(&lexicon, &text, std::slice::from_ref(&unit), &mut out)
+            .expect("segment");
+        let last = out.last().expect("segments");
+        assert_eq!(
+            (last.start, last.end, last.piece),
+            (unit_start, text.len(), Piece::Unit(0))
+        );
     }
 
     #[test]
@@ -664,7 +833,9 @@ mod tests {
         let mut lattice = Lattice::default();
         let mut out = Vec::new();
         let text = "!".repeat(40_000) + &"ㅋ".repeat(40_000);
-        lattice.segment(&lexicon, &text, &mut out).expect("segment");
+        lattice
+            .segment(&lexicon, &text, &[], &mut out)
+            .expect("segment");
         assert_eq!(out.first().map(|s| s.start), Some(0));
         assert_eq!(out.last().map(|s| s.end), Some(text.len()));
         assert!(out.windows(2).all(|w| w[0].end == w[1].start));

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use lindera::dictionary::{Dictionary, DictionaryBuilder, UserDictionary};
 
 use crate::error::Error;
-use crate::lattice::{Lattice, Lexicon, Segment, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE};
+use crate::lattice::{
+    Lattice, Lexicon, Piece, Segment, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE,
+};
 use crate::normalize::{Normalized, Normalizer};
 use crate::pos::PosTag;
 use crate::token::{MorphemeRecord, Token};
@@ -351,11 +353,23 @@ impl Analysis {
         });
     }
 
+    /// Pushes a morpheme whose form is `surface`, a range of the normalised text.
+    fn push_surface_morpheme(&mut self, surface: Range<usize>, tag: PosTag) {
+        let start = self.forms.len();
+        self.forms.push_str(&self.normalized.text()[surface]);
+        self.record_morpheme(start, tag);
+    }
+
     fn push_morpheme(&mut self, form: &str, tag: PosTag) {
-        let start = self.forms.len() as u32;
+        let start = self.forms.len();
         self.forms.push_str(form);
+        self.record_morpheme(start, tag);
+    }
+
+    /// Records the morpheme whose form was just appended to the arena from `start` on.
+    fn record_morpheme(&mut self, start: usize, tag: PosTag) {
         self.morphemes.push(MorphemeRecord {
-            form: start..self.forms.len() as u32,
+            form: start as u32..self.forms.len() as u32,
             tag,
         });
     }
@@ -375,47 +389,39 @@ impl Worker {
         analysis.clear();
         self.normalizer
             .normalize_into(text, &mut analysis.normalized);
-        let normalized_len = analysis.normalized.text().len();
-        let mut gap_start = 0;
-        let unit_count = analysis.normalized.units().len();
-        for unit_index in 0..=unit_count {
-            let (gap_end, unit) = match analysis.normalized.units().get(unit_index) {
-                Some(unit) => (unit.range.start, Some(unit.clone())),
-                None => (normalized_len, None),
-            };
-            if gap_start < gap_end {
-                self.segments.clear();
-                let gap = &analysis.normalized.text()[gap_start..gap_end];
-                self.lattice
-                    .segment(&self.lexicon, gap, &mut self.segments)?;
-                push_segments(&self.lexicon, analysis, gap_start, &self.segments);
-            }
-            if let Some(unit) = unit {
-                let first = analysis.morphemes.len();
-                let surface = unit.range.clone();
-                let form = analysis.normalized.text()[surface.clone()].to_owned();
-                analysis.push_morpheme(&form, unit.tag);
-                analysis.push_token(surface, unit.tag, unit.tag, false, first);
-                gap_start = unit.range.end;
-            }
-        }
+        self.segments.clear();
+        self.lattice.segment(
+            &self.lexicon,
+            analysis.normalized.text(),
+            analysis.normalized.units(),
+            &mut self.segments,
+        )?;
+        push_segments(&self.lexicon, analysis, &self.segments);
         Ok(&self.analysis)
     }
 }
 
-/// Appends a token for each segment of a gap that starts at `gap_start` in the normalised
-/// text.
-fn push_segments(
-    lexicon: &Lexicon,
-    analysis: &mut Analysis,
-    gap_start: usize,
-    segments: &[Segment],
-) {
+/// Appends a token for each segment of the normalised text.
+fn push_segments(lexicon: &Lexicon, analysis: &mut Analysis, segments: &[Segment]) {
     for segment in segments {
-        let surface = gap_start + segment.start..gap_start + segment.end;
+        let surface = segment.start..segment.end;
+        let word = match segment.piece {
+            Piece::Word(word) => word,
+            Piece::Unit(index) => {
+                let tag = analysis
+                    .normalized
+                    .units()
+                    .get(index)
+                    .map_or(PosTag::Unknown, |unit| unit.tag);
+                let first = analysis.morphemes.len();
+                analysis.push_surface_morpheme(surface.clone(), tag);
+                analysis.push_token(surface, tag, tag, false, first);
+                continue;
+            }
+        };
         // One pass over the entry's fields (each pass re-validates the stored bytes).
         let mut details = ["*"; DETAIL_EXPRESSION + 1];
-        for (slot, field) in details.iter_mut().zip(lexicon.details(segment.word)) {
+        for (slot, field) in details.iter_mut().zip(lexicon.details(word)) {
             *slot = field;
         }
         let (pos, last_pos) = parse_pos_field(details[DETAIL_POS]);
@@ -435,11 +441,9 @@ fn push_segments(
             });
         if !decomposed {
             analysis.morphemes.truncate(first);
-            let text = std::mem::take(&mut analysis.normalized);
-            analysis.push_morpheme(&text.text()[surface.clone()], pos);
-            analysis.normalized = text;
+            analysis.push_surface_morpheme(surface.clone(), pos);
         }
-        analysis.push_token(surface, pos, last_pos, segment.word.is_unknown(), first);
+        analysis.push_token(surface, pos, last_pos, word.is_unknown(), first);
     }
 }
 
