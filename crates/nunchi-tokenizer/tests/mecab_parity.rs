@@ -248,10 +248,10 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 /// Names the kind of difference for a MeCab token that none of ours matches.
 fn difference_kind(token: &MecabToken<'_>, ours: &[OurToken]) -> &'static str {
     let overlapping = || ours.iter().filter(|t| overlaps(&t.span, &token.span));
-    if overlapping().any(|t| t.span == token.span) {
-        "same span, other POS"
-    } else if overlapping().any(|t| t.normalised) {
+    if overlapping().any(|t| t.normalised) {
         "text changed by normalisation or kept as a social unit"
+    } else if overlapping().any(|t| t.span == token.span) {
+        "same span, other POS"
     } else if token.surface.chars().all(is_symbol) {
         "symbols grouped differently"
     } else if token.surface.chars().all(is_hangul) {
@@ -370,6 +370,7 @@ fn literal_normalizer() -> Normalizer {
 }
 
 /// Floors, in percent.
+#[derive(Clone, Copy)]
 struct Floors {
     /// Token agreement over all MeCab tokens.
     tokens: f64,
@@ -415,35 +416,52 @@ fn check(corpus: &str, label: &str, normalizer: Normalizer, floors: Floors) {
     }
 }
 
-// Floors where the text was kept sit just below the 100% measured: the lattice reproduces
-// MeCab-ko's search. Floors over all tokens leave room for what normalisation changes on
-// purpose: runs of 4+ repeated characters touch 1.1% of MeCab's tokens in the reviews, and
-// mentions, hashtags and `URL` placeholders about 7% in the tweets.
+// Measured (see the module doc for how), with the social-post normaliser of `normalize/`:
+//
+// | corpus, normaliser | tokens | text kept | morphemes | Hangul | inner-boundary F1 |
+// |---|---|---|---|---|---|
+// | NSMC, default      | 99.31  | 99.99 | 99.44 | 99.60 | 99.67 |
+// | NSMC, literal      | 99.67  | 99.99 | 99.85 | 99.90 | 99.87 |
+// | tweets, default    | 90.66  | 99.90 | 99.91 | 96.80 | 93.95 |
+// | tweets, literal    | 90.66  | 99.90 | 99.95 | 96.80 | 93.88 |
+//
+// Nearly every token that differs is one normalisation changed on purpose: `ㅋㅋㅋㅋ` or
+// `....` squashed, an emoticon or emoji tagged as such, `@user`, `#tag` and `URL` kept whole
+// where MeCab splits them (7% of the tweets' tokens), an invisible filler removed. Without
+// any normalisation, every figure is 100% (all 2,301 lines identical). The floors sit a
+// little below the measured figures.
 
 #[test]
 fn nsmc_reviews_agree_with_mecab_ko() {
     let corpus = "nsmc_test_first2000";
-    let floors = |tokens| Floors {
-        tokens,
-        kept_text: 99.9,
-        morphemes: 99.7,
-        hangul: 98.5,
-        inner_boundary_f1: 98.5,
+    let default = Floors {
+        tokens: 99.2,
+        kept_text: 99.95,
+        morphemes: 99.35,
+        hangul: 99.5,
+        inner_boundary_f1: 99.6,
     };
-    check(corpus, "default", Normalizer::default(), floors(98.0));
-    check(corpus, "literal", literal_normalizer(), floors(98.5));
+    check(corpus, "default", Normalizer::default(), default);
+    let literal = Floors {
+        tokens: 99.6,
+        kept_text: 99.95,
+        morphemes: 99.8,
+        hangul: 99.8,
+        inner_boundary_f1: 99.8,
+    };
+    check(corpus, "literal", literal_normalizer(), literal);
 }
 
 #[test]
 fn tweets_agree_with_mecab_ko() {
     let corpus = "sarcasm_tweets_test";
-    let floors = |tokens| Floors {
-        tokens,
-        kept_text: 99.9,
-        morphemes: 99.7,
-        hangul: 99.0,
-        inner_boundary_f1: 95.0,
+    let floors = Floors {
+        tokens: 90.5,
+        kept_text: 99.85,
+        morphemes: 99.85,
+        hangul: 96.7,
+        inner_boundary_f1: 93.8,
     };
-    check(corpus, "default", Normalizer::default(), floors(90.0));
-    check(corpus, "literal", literal_normalizer(), floors(90.0));
+    check(corpus, "default", Normalizer::default(), floors);
+    check(corpus, "literal", literal_normalizer(), floors);
 }
