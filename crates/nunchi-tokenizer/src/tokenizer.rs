@@ -3,7 +3,6 @@
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-
 use std::sync::Arc;
 
 use lindera::dictionary::{Dictionary, DictionaryBuilder, UserDictionary};
@@ -380,7 +379,8 @@ impl Worker {
     ///
     /// # Errors
     ///
-    /// [`Error::InputTooLong`] for input over 4 GiB; [`Error::Analysis`] if lindera fails.
+    /// [`Error::InputTooLong`] for input over 4 GiB; [`Error::Analysis`] if the dictionary
+    /// leaves no path through the lattice (a malformed dictionary).
     pub fn analyze(&mut self, text: &str) -> Result<&Analysis, Error> {
         if text.len() > u32::MAX as usize / 2 {
             return Err(Error::InputTooLong { len: text.len() });

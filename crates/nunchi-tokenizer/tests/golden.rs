@@ -14,8 +14,9 @@
 //! git diff crates/nunchi-tokenizer/tests/golden
 //! ```
 //!
-//! `social.json` depends on the normaliser (laughter, repeated runs, emoji, URLs, mentions);
-//! the other files mostly on the dictionary and the lattice.
+//! `social.txt` gathers what the normaliser decides (laughter, repeated runs, emoji, URLs,
+//! mentions, hashtags); elsewhere only the odd emoticon, mention or `....` depends on it, and
+//! the rest on the dictionary and the lattice.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
