@@ -9,9 +9,9 @@
 //! ```
 //!
 //! `--set` changes a training setting: `seed`, `dev_fraction`, `learning_rate`,
-//! `max_epochs`, `l2` (comma-separated candidates), `refit`, `dedupe`, `prune`,
+//! `max_epochs`, `l2` (comma-separated candidates), `refit`, `nb`, `average`, `dedupe`, `prune`,
 //! `min_support`, `min_weight`, or a feature setting: `hash_bits`, `morpheme_ngrams`,
-//! `min_char`, `max_char`, `word_ngrams`, `scope`, `signals`, `lexicon`, `normalize`.
+//! `min_char`, `max_char`, `word_ngrams`, `scope`, `negation_chars`, `signals`, `lexicon`, `normalize`.
 //! The training file is read in NSMC format (TAB, no quoting, `document`/`label`); the
 //! KoBEST file by the column names `Text`/`Label`.
 
@@ -48,6 +48,8 @@ fn apply(config: &mut TrainConfig, key: &str, value: &str) -> Result<(), String>
         "learning_rate" => parse!(config.learning_rate),
         "max_epochs" => parse!(config.max_epochs),
         "refit" => parse!(config.refit_on_all),
+        "nb" => parse!(config.nb_scaling),
+        "average" => parse!(config.average),
         "dedupe" => parse!(config.deduplicate),
         "prune" => parse!(config.prune_below),
         "min_support" => parse!(config.min_lexicon_support),
@@ -67,6 +69,7 @@ fn apply(config: &mut TrainConfig, key: &str, value: &str) -> Result<(), String>
         "max_char" => parse!(f.max_char_ngram),
         "word_ngrams" => parse!(f.word_ngrams),
         "scope" => parse!(f.scope_features),
+        "negation_chars" => parse!(f.negation_marks_chars),
         "signals" => parse!(f.signal_features),
         "lexicon" => parse!(f.lexicon_features),
         "normalize" => parse!(f.normalize),

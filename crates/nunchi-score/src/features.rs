@@ -30,6 +30,10 @@ pub struct FeatureConfig {
     pub word_ngrams: u32,
     /// Morphemes marked with their scope: negated, intensified, diminished, before contrast.
     pub scope_features: bool,
+    /// Characters of negated words are distinct from the same characters elsewhere, so that
+    /// the character n-grams of `재밌` in `안 재밌다` do not count as the positive `재밌`.
+    #[serde(default)]
+    pub negation_marks_chars: bool,
     /// Laughter (ㅋㅋ, ㅎㅎ), crying (ㅠㅠ), emoticons, emoji, `?`, `!`, length.
     pub signal_features: bool,
     /// Sums of lexicon weights by scope (plain, negated, intensified, diminished, before a
@@ -42,12 +46,13 @@ pub struct FeatureConfig {
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
-            hash_bits: 22,
+            hash_bits: 24,
             morpheme_ngrams: 3,
             min_char_ngram: 1,
             max_char_ngram: 5,
             word_ngrams: 2,
             scope_features: true,
+            negation_marks_chars: true,
             signal_features: true,
             lexicon_features: true,
             normalize: true,
@@ -188,6 +193,7 @@ mod ns {
     pub const SCOPED: u64 = 4;
     pub const SIGNAL: u64 = 5;
     pub const BOUNDARY: u64 = 6;
+    pub const NEGATED_CHAR: u64 = 7;
 }
 
 // Stable hash mixing (the splitmix64 finaliser): feature indices are part of the model
@@ -298,12 +304,18 @@ impl Featurizer {
         for (i, m) in view.morphemes.iter().enumerate() {
             let token = &view.tokens[m.token as usize];
             let unit = token.unit;
-            if config.scope_features && token.scope != 0 && m.tag.is_content() {
-                let h = combine(
-                    combine(mix(ns::SCOPED), token.scope as u64),
-                    self.atoms[i + 1].hash,
-                );
-                emit(&mut self.occurrences, h, (unit, unit));
+            if config.scope_features && m.tag.is_content() {
+                for flag in [
+                    scope::NEGATED,
+                    scope::INTENSIFIED,
+                    scope::DIMINISHED,
+                    scope::BEFORE_CONTRAST,
+                ] {
+                    if token.scope & flag != 0 {
+                        let h = combine(combine(mix(ns::SCOPED), flag as u64), self.atoms[i + 1].hash);
+                        emit(&mut self.occurrences, h, (unit, unit));
+                    }
+                }
             }
             if config.lexicon_features && is_lexicon_candidate(m.tag) {
                 self.hits.push(LexiconHit {
@@ -349,9 +361,11 @@ impl Featurizer {
                 if i > 0 && token.eojeol != view.tokens[i - 1].eojeol {
                     self.chars.push(Atom::new(space, token.unit));
                 }
+                let negated = config.negation_marks_chars && token.scope & scope::NEGATED != 0;
+                let namespace = if negated { ns::NEGATED_CHAR } else { ns::CHAR };
                 for c in view.surface(token).chars() {
                     self.chars
-                        .push(Atom::new(mix(ns::CHAR << 32 | c as u64), token.unit));
+                        .push(Atom::new(mix(namespace << 32 | c as u64), token.unit));
                 }
             }
             if let Some(last) = view.tokens.last() {

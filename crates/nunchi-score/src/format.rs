@@ -32,37 +32,57 @@ pub const LEXICON_FILE: &str = "lexicon.tsv";
 /// Largest weights file accepted (guards against reading a huge foreign file).
 const MAX_WEIGHTS_BYTES: u64 = 1 << 31;
 
-/// Weights quantised to `i16` steps, with the step size.
+/// Weights as multiples of one step, in `i16`: what the file stores and what a model keeps
+/// in memory (half the size of `f32`, and a model in memory equals the model read back).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Quantized {
-    pub weights: Vec<f32>,
+    /// `dimension × outputs` steps, index-major.
+    pub steps: Vec<i16>,
+    /// The step size.
     pub step: f32,
+    /// Weights per feature index.
+    pub outputs: usize,
 }
 
-/// Drops rows whose weights are all below `prune` in magnitude and rounds the others to
-/// multiples of a step (the largest magnitude over 32767): what the file stores, so that a
-/// model in memory equals the model read back.
-pub(crate) fn quantize(mut weights: Vec<f32>, outputs: usize, prune: f32) -> Quantized {
-    let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
-    let step = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
-    for row in weights.chunks_exact_mut(outputs) {
-        if row.iter().all(|w| w.abs() < prune) {
-            row.iter_mut().for_each(|w| *w = 0.0);
-        } else {
-            for w in row {
-                *w = (*w / step).round().clamp(-(i16::MAX as f32), i16::MAX as f32) * step;
+impl Quantized {
+    /// Drops rows whose weights are all below `prune` in magnitude and rounds the others to
+    /// multiples of a step (the largest magnitude over 32767).
+    pub fn new(weights: &[f32], outputs: usize, prune: f32) -> Self {
+        let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let step = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
+        let mut steps = vec![0i16; weights.len()];
+        for (row, out) in weights.chunks_exact(outputs).zip(steps.chunks_exact_mut(outputs)) {
+            if row.iter().any(|w| w.abs() >= prune) {
+                for (w, q) in row.iter().zip(out) {
+                    *q = (w / step).round().clamp(-(i16::MAX as f32), i16::MAX as f32) as i16;
+                }
             }
         }
+        Quantized {
+            steps,
+            step,
+            outputs,
+        }
     }
-    Quantized { weights, step }
-}
 
-/// Number of rows with a non-zero weight.
-pub(crate) fn stored_rows(weights: &[f32], outputs: usize) -> usize {
-    weights
-        .chunks_exact(outputs)
-        .filter(|row| row.iter().any(|&w| w != 0.0))
-        .count()
+    /// The weights of feature `index`, as steps.
+    pub fn row(&self, index: u32) -> &[i16] {
+        let at = index as usize * self.outputs;
+        &self.steps[at..at + self.outputs]
+    }
+
+    /// All weights as `f32`.
+    pub fn to_f32(&self) -> Vec<f32> {
+        self.steps.iter().map(|&q| q as f32 * self.step).collect()
+    }
+
+    /// Number of feature indices with a non-zero weight.
+    pub fn stored_rows(&self) -> usize {
+        self.steps
+            .chunks_exact(self.outputs)
+            .filter(|row| row.iter().any(|&q| q != 0))
+            .count()
+    }
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -74,24 +94,24 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Encodes `weights.bin`.
-pub(crate) fn encode_weights(weights: &[f32], outputs: usize, step: f32) -> Vec<u8> {
-    let dimension = weights.len() / outputs;
-    let rows = stored_rows(weights, outputs);
+pub(crate) fn encode_weights(weights: &Quantized) -> Vec<u8> {
+    let outputs = weights.outputs;
+    let dimension = weights.steps.len() / outputs;
+    let rows = weights.stored_rows();
     let mut out = Vec::with_capacity(32 + rows * (1 + 2 * outputs));
     out.extend_from_slice(WEIGHTS_MAGIC);
     for v in [FORMAT_VERSION, outputs as u32, dimension as u32, rows as u32] {
         out.extend_from_slice(&v.to_le_bytes());
     }
-    out.extend_from_slice(&step.to_le_bytes());
+    out.extend_from_slice(&weights.step.to_le_bytes());
     let mut previous = 0u64;
-    for (index, row) in weights.chunks_exact(outputs).enumerate() {
-        if row.iter().all(|&w| w == 0.0) {
+    for (index, row) in weights.steps.chunks_exact(outputs).enumerate() {
+        if row.iter().all(|&q| q == 0) {
             continue;
         }
         put_varint(&mut out, index as u64 - previous);
         previous = index as u64;
-        for &w in row {
-            let q = (w / step).round() as i16;
+        for &q in row {
             out.extend_from_slice(&q.to_le_bytes());
         }
     }
@@ -133,8 +153,8 @@ impl Cursor<'_> {
     }
 }
 
-/// Decodes `weights.bin`: (weights, outputs, step).
-pub(crate) fn decode_weights(bytes: &[u8]) -> Result<(Vec<f32>, usize, f32), Error> {
+/// Decodes `weights.bin`.
+pub(crate) fn decode_weights(bytes: &[u8]) -> Result<Quantized, Error> {
     let invalid = |m: &str| Error::invalid(WEIGHTS_FILE, m);
     if bytes.len() < WEIGHTS_MAGIC.len() || &bytes[..WEIGHTS_MAGIC.len()] != WEIGHTS_MAGIC {
         return Err(invalid("not a nunchi weights file (wrong magic bytes)"));
@@ -169,7 +189,7 @@ pub(crate) fn decode_weights(bytes: &[u8]) -> Result<(Vec<f32>, usize, f32), Err
     if !(step.is_finite() && step > 0.0) {
         return Err(invalid("invalid quantisation step"));
     }
-    let mut weights = vec![0f32; dimension * outputs];
+    let mut steps = vec![0i16; dimension * outputs];
     let mut index = 0u64;
     for row in 0..rows {
         let delta = c.varint()?;
@@ -182,13 +202,17 @@ pub(crate) fn decode_weights(bytes: &[u8]) -> Result<(Vec<f32>, usize, f32), Err
             .ok_or_else(|| invalid("weight index out of range"))?;
         for k in 0..outputs {
             let b = c.take(2)?;
-            weights[index as usize * outputs + k] = i16::from_le_bytes([b[0], b[1]]) as f32 * step;
+            steps[index as usize * outputs + k] = i16::from_le_bytes([b[0], b[1]]);
         }
     }
     if c.at != body.len() {
         return Err(invalid("trailing bytes after the weights"));
     }
-    Ok((weights, outputs, step))
+    Ok(Quantized {
+        steps,
+        step,
+        outputs,
+    })
 }
 
 /// Parses and checks the manifest.
@@ -248,9 +272,9 @@ impl Model {
             .take(MAX_WEIGHTS_BYTES)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::io(WEIGHTS_FILE, e))?;
-        let (weights, outputs, step) = decode_weights(&bytes)?;
-        if outputs != outputs_for(manifest.labels.len())
-            || weights.len() != manifest.features.dimension() * outputs
+        let weights = decode_weights(&bytes)?;
+        if weights.outputs != outputs_for(manifest.labels.len())
+            || weights.steps.len() != manifest.features.dimension() * weights.outputs
         {
             return Err(Error::invalid(
                 WEIGHTS_FILE,
@@ -265,7 +289,6 @@ impl Model {
             manifest,
             lexicon,
             weights: Arc::new(weights),
-            step,
             tokenizer: Arc::new(Tokenizer::new()?),
         })
     }
@@ -283,7 +306,7 @@ impl Model {
             .and_then(|()| manifest.write_all(b"\n"))
             .map_err(|e| Error::io(MANIFEST_FILE, e))?;
         weights
-            .write_all(&encode_weights(&self.weights, self.outputs(), self.step))
+            .write_all(&encode_weights(&self.weights))
             .map_err(|e| Error::io(WEIGHTS_FILE, e))?;
         self.lexicon.write_tsv(lexicon)
     }
@@ -342,27 +365,26 @@ pub(crate) fn save_dir(model: &Model, dir: &Path) -> Result<(), Error> {
 mod tests {
     use super::*;
 
-    fn sample() -> (Vec<f32>, usize, f32) {
+    fn sample() -> Quantized {
         let mut w = vec![0f32; 3 * 40];
         w[0] = 0.5;
         w[7] = -1.25;
         w[3 * 39 + 2] = 0.001;
         w[3 * 20 + 1] = 2.0;
-        let q = quantize(w, 3, 0.0);
-        (q.weights, 3, q.step)
+        Quantized::new(&w, 3, 0.0)
     }
 
     #[test]
     fn weights_round_trip_exactly() {
-        let (w, outputs, step) = sample();
-        let bytes = encode_weights(&w, outputs, step);
-        assert_eq!(decode_weights(&bytes).unwrap(), (w, outputs, step));
+        let q = sample();
+        assert_eq!(q.stored_rows(), 4);
+        assert_eq!(decode_weights(&encode_weights(&q)).unwrap(), q);
+        assert!((q.to_f32()[7] + 1.25).abs() < 1e-4);
     }
 
     #[test]
     fn every_corruption_is_a_typed_error() {
-        let (w, outputs, step) = sample();
-        let bytes = encode_weights(&w, outputs, step);
+        let bytes = encode_weights(&sample());
         for i in 0..bytes.len() {
             let mut flipped = bytes.clone();
             flipped[i] ^= 0x10;
@@ -381,7 +403,7 @@ mod tests {
 
     #[test]
     fn pruning_drops_small_rows() {
-        let q = quantize(vec![0.001, 0.5, -0.002, 0.0], 1, 0.01);
-        assert_eq!(stored_rows(&q.weights, 1), 1);
+        let q = Quantized::new(&[0.001, 0.5, -0.002, 0.0], 1, 0.01);
+        assert_eq!(q.stored_rows(), 1);
     }
 }

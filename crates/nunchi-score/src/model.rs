@@ -10,6 +10,7 @@ use crate::calibration::{sigmoid, softmax, Calibration};
 use crate::error::Error;
 use crate::eval::Evaluation;
 use crate::features::{FeatureConfig, Featurizer, LexiconSlot, NO_UNIT};
+use crate::format::Quantized;
 use crate::label::Label;
 use crate::lexicon::Lexicon;
 use crate::post::PostView;
@@ -136,11 +137,9 @@ pub struct TrainingInfo {
 pub struct Model {
     pub(crate) manifest: Manifest,
     pub(crate) lexicon: Lexicon,
-    /// `dimension × outputs` weights, index-major; outputs = 1 (logit of the second label)
-    /// for two labels, else one per label.
-    pub(crate) weights: Arc<Vec<f32>>,
-    /// Quantisation step of the weights (see `format::quantize`).
-    pub(crate) step: f32,
+    /// Weights per feature index: one (the logit of the second label) for two labels, else
+    /// one per label.
+    pub(crate) weights: Arc<Quantized>,
     pub(crate) tokenizer: Arc<Tokenizer>,
 }
 
@@ -236,11 +235,9 @@ impl Model {
         crate::format::save_dir(self, dir.as_ref())
     }
 
-    /// The weight of feature `index` for each output.
-    fn weights_of(&self, index: u32) -> &[f32] {
-        let k = self.outputs();
-        let at = index as usize * k;
-        &self.weights[at..at + k]
+    /// The weight of feature `index` for each output, in quantisation steps.
+    fn steps_of(&self, index: u32) -> &[i16] {
+        self.weights.row(index)
     }
 }
 
@@ -317,10 +314,11 @@ fn predict(model: &Model, scratch: &mut Scratch, analysis: &Analysis, top_k: usi
     let mut raw = [0f32; 3];
     let k = model.outputs();
     for o in &featurizer.occurrences {
-        for (r, w) in raw.iter_mut().zip(model.weights_of(o.index)) {
-            *r += w * o.value;
+        for (r, &q) in raw.iter_mut().zip(model.steps_of(o.index)) {
+            *r += q as f32 * o.value;
         }
     }
+    raw.iter_mut().for_each(|r| *r *= model.weights.step);
     let probabilities = probabilities(model, &raw[..k], evidence_strength);
     let label = Label::ALL
         .into_iter()
@@ -383,15 +381,17 @@ fn explain(
     let scale = model.manifest.calibration.scale;
     // Toward positive: the logit itself for two labels (negated if the second label is
     // not the more positive one), else the positive minus the negative score.
-    let toward_positive = |w: &[f32]| -> f32 {
+    let step = model.weights.step;
+    let toward_positive = |q: &[i16]| -> f32 {
+        let w = |i: usize| q[i] as f32 * step;
         if labels.len() == 2 {
             if labels[1] > labels[0] {
-                w[0]
+                w(0)
             } else {
-                -w[0]
+                -w(0)
             }
         } else {
-            let of = |label: Label| labels.iter().position(|&l| l == label).map_or(0.0, |i| w[i]);
+            let of = |label: Label| labels.iter().position(|&l| l == label).map_or(0.0, w);
             of(Label::Positive) - of(Label::Negative)
         }
     };
@@ -401,7 +401,7 @@ fn explain(
     let mut evidence = Vec::new();
     let mut matched = featurizer.matched.iter();
     for o in &featurizer.occurrences {
-        let contribution = scale * o.value * toward_positive(model.weights_of(o.index));
+        let contribution = scale * o.value * toward_positive(model.steps_of(o.index));
         if o.index >= lexicon_start && o.index < config.bias_index() {
             let Some(&hit) = matched.next() else { continue };
             let hit = &featurizer.hits[hit as usize];

@@ -17,7 +17,7 @@ use crate::dataset::{count_warnings, deduplicate, DataWarning, Example};
 use crate::error::Error;
 use crate::eval::Evaluation;
 use crate::features::{FeatureConfig, Featurizer, LexiconSlot, LEXICON_SLOTS};
-use crate::format::{quantize, stored_rows, FORMAT_VERSION};
+use crate::format::{Quantized, FORMAT_VERSION};
 use crate::label::Label;
 use crate::lexicon::{term_key, Lexicon, LexiconEntry};
 use crate::model::{outputs_for, probabilities, Manifest, Model, NeutralPolicy, TrainingInfo};
@@ -49,6 +49,11 @@ pub struct TrainConfig {
     pub min_lexicon_support: u64,
     /// Smallest polarity magnitude of an induced lexicon entry.
     pub min_lexicon_weight: f32,
+    /// Use the mean of the weights over all steps (Polyak–Ruppert averaging).
+    pub average: bool,
+    /// Scale each hashed feature by its naive-Bayes log-count ratio (NBSVM, Wang and
+    /// Manning 2012) while optimising; two-label models only.
+    pub nb_scaling: bool,
     /// Weights below this magnitude are not stored (keeps the model small).
     pub prune_below: f32,
     /// How a negative/positive model says neutral.
@@ -63,14 +68,16 @@ impl Default for TrainConfig {
             seed: 42,
             dev_fraction: 0.1,
             features: FeatureConfig::default(),
-            l2_candidates: vec![1e-6, 1e-5, 1e-4],
+            l2_candidates: vec![1e-4, 1e-3],
             learning_rate: 0.2,
-            max_epochs: 8,
+            max_epochs: 6,
             refit_on_all: true,
             deduplicate: true,
             seed_lexicon: None,
             min_lexicon_support: 10,
-            min_lexicon_weight: 0.1,
+            min_lexicon_weight: 0.5,
+            nb_scaling: true,
+            average: false,
             prune_below: 1e-3,
             neutral: NeutralPolicy::default(),
             source: String::new(),
@@ -310,8 +317,11 @@ fn induce_lexicon(docs: &[Doc], counts: &TermCounts, config: &TrainConfig) -> Re
 }
 
 /// The sparse design matrix seen by the optimiser.
+#[derive(Clone, Copy)]
 struct Matrix<'a> {
     docs: &'a [Doc],
+    /// Per hashed index, the factor its value is scaled by (NB log-count ratio), if any.
+    ratios: Option<&'a [f32]>,
     dense: &'a [Dense],
     lexicon_base: usize,
     bias: usize,
@@ -319,14 +329,32 @@ struct Matrix<'a> {
 }
 
 impl Matrix<'_> {
+    fn value(&self, doc: &Doc, index: u32) -> f32 {
+        match self.ratios {
+            Some(r) => doc.value * r[index as usize],
+            None => doc.value,
+        }
+    }
+
+    /// Weights over the raw (unscaled) features: what a model stores.
+    fn effective(&self, mut weights: Vec<f32>) -> Vec<f32> {
+        if let Some(r) = self.ratios {
+            for (row, &ratio) in weights.chunks_exact_mut(self.outputs).zip(r) {
+                row.iter_mut().for_each(|w| *w *= ratio);
+            }
+        }
+        weights
+    }
+
     fn scores(&self, weights: &[f32], r: usize, out: &mut [f32]) {
         let k = self.outputs;
         let doc = &self.docs[r];
         out.iter_mut().for_each(|o| *o = 0.0);
         for &i in &doc.indices {
             let row = &weights[i as usize * k..i as usize * k + k];
+            let x = self.value(doc, i);
             for (o, w) in out.iter_mut().zip(row) {
-                *o += w * doc.value;
+                *o += w * x;
             }
         }
         for (s, &x) in self.dense[r].sums.iter().enumerate() {
@@ -363,20 +391,41 @@ impl Matrix<'_> {
 }
 
 /// AdaGrad on the logistic (softmax) loss with L2 on the touched weights.
+///
+/// With averaging, it also keeps the mean of the weights over all steps (Polyak–Ruppert)
+/// by the sparse trick: `shifts` accumulates `step · Δw`, and the mean is
+/// `weights − shifts / step`.
 struct Optimizer {
     weights: Vec<f32>,
     squares: Vec<f32>,
+    shifts: Option<Vec<f32>>,
+    step: f32,
     learning_rate: f32,
     l2: f32,
 }
 
 impl Optimizer {
-    fn new(dimension: usize, outputs: usize, learning_rate: f32, l2: f32) -> Self {
+    fn new(dimension: usize, outputs: usize, config: &TrainConfig, l2: f32) -> Self {
         Optimizer {
             weights: vec![0.0; dimension * outputs],
             squares: vec![0.0; dimension * outputs],
-            learning_rate,
+            shifts: config.average.then(|| vec![0.0; dimension * outputs]),
+            step: 1.0,
+            learning_rate: config.learning_rate,
             l2,
+        }
+    }
+
+    /// The weights to use: the running mean with averaging, else the current ones.
+    fn result(&self) -> Vec<f32> {
+        match &self.shifts {
+            Some(shifts) => self
+                .weights
+                .iter()
+                .zip(shifts)
+                .map(|(w, u)| w - u / self.step)
+                .collect(),
+            None => self.weights.clone(),
         }
     }
 
@@ -387,7 +436,11 @@ impl Optimizer {
             grad
         };
         self.squares[at] += g * g;
-        self.weights[at] -= self.learning_rate * g / (self.squares[at].sqrt() + 1e-6);
+        let delta = -self.learning_rate * g / (self.squares[at].sqrt() + 1e-6);
+        self.weights[at] += delta;
+        if let Some(shifts) = &mut self.shifts {
+            shifts[at] += self.step * delta;
+        }
     }
 
     fn epoch(&mut self, m: &Matrix, order: &[usize]) {
@@ -397,8 +450,9 @@ impl Optimizer {
             m.gradient(&self.weights, r, &mut g[..k]);
             let doc = &m.docs[r];
             for &i in &doc.indices {
+                let x = m.value(doc, i);
                 for (o, &gk) in g[..k].iter().enumerate() {
-                    self.update_at(i as usize * k + o, gk * doc.value, true);
+                    self.update_at(i as usize * k + o, gk * x, true);
                 }
             }
             for (s, &x) in m.dense[r].sums.iter().enumerate() {
@@ -411,8 +465,30 @@ impl Optimizer {
             for (o, &gk) in g[..k].iter().enumerate() {
                 self.update_at(m.bias * k + o, gk, false);
             }
+            self.step += 1.0;
         }
     }
+}
+
+/// Naive-Bayes log-count ratios of the hashed features over `rows` (two classes):
+/// `ln((p_i / |p|) / (q_i / |q|))` with presence counts smoothed by 1.
+fn nb_ratios(docs: &[Doc], rows: &[usize], hashed: usize) -> Vec<f32> {
+    let mut counts = vec![[0u32; 2]; hashed];
+    for &r in rows {
+        let doc = &docs[r];
+        for &i in &doc.indices {
+            counts[i as usize][doc.class.min(1)] += 1;
+        }
+    }
+    let (mut p_total, mut q_total) = (0f64, 0f64);
+    for c in &counts {
+        p_total += c[1] as f64 + 1.0;
+        q_total += c[0] as f64 + 1.0;
+    }
+    counts
+        .iter()
+        .map(|c| (((c[1] as f64 + 1.0) / p_total) / ((c[0] as f64 + 1.0) / q_total)).ln() as f32)
+        .collect()
 }
 
 /// Accuracy and mean log loss of `weights` on `rows`.
@@ -439,15 +515,15 @@ fn score_rows(m: &Matrix, weights: &[f32], rows: &[usize]) -> (f64, f64) {
 /// `after_epoch(epoch, weights)` may inspect the weights.
 fn fit(m: &Matrix, rows: &[usize], config: &TrainConfig, l2: f32, epochs: u32, mut after_epoch: impl FnMut(u32, &[f32])) -> Vec<f32> {
     let dimension = config.features.dimension();
-    let mut optimizer = Optimizer::new(dimension, m.outputs, config.learning_rate, l2);
+    let mut optimizer = Optimizer::new(dimension, m.outputs, config, l2);
     let mut order = rows.to_vec();
     let mut rng = SplitMix64(config.seed ^ 0x5eed_0f_e90c);
     for epoch in 1..=epochs {
         rng.shuffle(&mut order);
         optimizer.epoch(m, &order);
-        after_epoch(epoch, &optimizer.weights);
+        after_epoch(epoch, &optimizer.result());
     }
-    optimizer.weights
+    optimizer.result()
 }
 
 /// Trains a model on `examples`.
@@ -512,8 +588,12 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
     train_rows.iter().for_each(|&r| counted[r] = true);
     let counts = TermCounts::count(&docs, &train_rows, &labels);
     let dense = dense_features(&docs, &counts, &counted, config);
+    let hashed = 1usize << config.features.hash_bits;
+    let use_nb = config.nb_scaling && outputs == 1;
+    let ratios = use_nb.then(|| nb_ratios(&docs, &train_rows, hashed));
     let matrix = Matrix {
         docs: &docs,
+        ratios: ratios.as_deref(),
         dense: &dense,
         lexicon_base: config.features.lexicon_index(LexiconSlot::Plain) as usize,
         bias: config.features.bias_index() as usize,
@@ -537,7 +617,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
                     best = Some((accuracy, loss, weights.to_vec()));
                 }
             });
-            (history, best.map(|b| b.2).unwrap_or_default())
+            (history, matrix.effective(best.map(|b| b.2).unwrap_or_default()))
         })
         .collect();
     let search: Vec<Candidate> = runs.iter().flat_map(|r| r.0.iter().cloned()).collect();
@@ -550,13 +630,15 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
         })
         .ok_or_else(|| Error::Training("the search tried nothing".into()))?;
     let chosen = chosen.clone();
-    let quantized = quantize(runs[best_run].1.clone(), outputs, config.prune_below);
+    let quantized = Quantized::new(&runs[best_run].1, outputs, config.prune_below);
+    let stored = quantized.to_f32();
 
     // Calibration on dev scores of the chosen weights.
     let mut raw = Vec::with_capacity(dev_rows.len() * outputs);
     let mut z = [0f32; 3];
     for &r in &dev_rows {
-        matrix.scores(&quantized.weights, r, &mut z[..outputs]);
+        // Stored weights apply to the unscaled features.
+        Matrix { ratios: None, ..matrix }.scores(&stored, r, &mut z[..outputs]);
         raw.extend_from_slice(&z[..outputs]);
     }
     let calibration = if outputs == 1 {
@@ -598,8 +680,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
     let selected = Model {
         manifest: manifest.clone(),
         lexicon: induce_lexicon(&docs, &counts, config)?,
-        weights: Arc::new(quantized.weights),
-        step: quantized.step,
+        weights: Arc::new(quantized),
         tokenizer: Arc::clone(&tokenizer),
     };
     let dev_probabilities: Vec<[f32; 3]> = dev_rows
@@ -615,20 +696,23 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
         let all: Vec<usize> = (0..docs.len()).collect();
         let counts = TermCounts::count(&docs, &all, &labels);
         let dense = dense_features(&docs, &counts, &vec![true; docs.len()], config);
-        let matrix = Matrix { dense: &dense, ..matrix };
-        let weights = fit(&matrix, &all, config, chosen.l2, chosen.epoch, |_, _| {});
-        let quantized = quantize(weights, outputs, config.prune_below);
+        let ratios = use_nb.then(|| nb_ratios(&docs, &all, hashed));
+        let matrix = Matrix {
+            dense: &dense,
+            ratios: ratios.as_deref(),
+            ..matrix
+        };
+        let weights = matrix.effective(fit(&matrix, &all, config, chosen.l2, chosen.epoch, |_, _| {}));
         Model {
             manifest,
             lexicon: induce_lexicon(&docs, &counts, config)?,
-            weights: Arc::new(quantized.weights),
-            step: quantized.step,
+            weights: Arc::new(Quantized::new(&weights, outputs, config.prune_below)),
             tokenizer,
         }
     } else {
         Model { manifest, ..selected }
     };
-    model.manifest.training.stored_weights = stored_rows(&model.weights, outputs);
+    model.manifest.training.stored_weights = model.weights.stored_rows();
     Ok(Trained {
         model,
         dev,
