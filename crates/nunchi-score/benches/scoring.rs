@@ -9,9 +9,16 @@ use nunchi_score::dataset::{read_examples_path, DatasetFormat};
 use nunchi_score::Model;
 
 fn posts() -> Vec<String> {
-    let path = format!("{}/../../../shared/data/nsmc/ratings_test.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../../shared/data/nsmc/ratings_test.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let data = read_examples_path(path, &DatasetFormat::nsmc()).expect("NSMC test data");
-    data.examples.into_iter().take(1000).map(|e| e.text).collect()
+    data.examples
+        .into_iter()
+        .take(1000)
+        .map(|e| e.text)
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {

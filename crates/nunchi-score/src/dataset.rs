@@ -247,7 +247,10 @@ pub fn read_examples(r: impl Read, format: &DatasetFormat) -> Result<Dataset, Er
             if record.len() > 1 || record.get(0).is_some_and(|f| !f.is_empty()) {
                 warn(
                     WarningKind::MissingField,
-                    format!("{} field(s), too few for the text and label columns", record.len()),
+                    format!(
+                        "{} field(s), too few for the text and label columns",
+                        record.len()
+                    ),
                 );
             }
             continue;
@@ -258,7 +261,10 @@ pub fn read_examples(r: impl Read, format: &DatasetFormat) -> Result<Dataset, Er
             continue;
         };
         let Some(label) = format.labels.map(raw_label) else {
-            warn(WarningKind::UnknownLabel, format!("unknown label {raw_label:?}"));
+            warn(
+                WarningKind::UnknownLabel,
+                format!("unknown label {raw_label:?}"),
+            );
             continue;
         };
         if text.trim().is_empty() {
@@ -279,7 +285,10 @@ pub fn read_examples(r: impl Read, format: &DatasetFormat) -> Result<Dataset, Er
 /// # Errors
 ///
 /// As [`read_examples`], and [`Error::Io`] if the file cannot be opened.
-pub fn read_examples_path(path: impl AsRef<Path>, format: &DatasetFormat) -> Result<Dataset, Error> {
+pub fn read_examples_path(
+    path: impl AsRef<Path>,
+    format: &DatasetFormat,
+) -> Result<Dataset, Error> {
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
     read_examples(std::io::BufReader::with_capacity(1 << 16, file), format)
@@ -336,7 +345,12 @@ fn resolve(column: &ColumnRef, header: &csv::ByteRecord) -> Result<usize, Error>
         ))),
         ColumnRef::Name(name) => header
             .iter()
-            .position(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}') == name)
+            .position(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    == name
+            })
             .ok_or_else(|| {
                 let names: Vec<_> = header.iter().map(String::from_utf8_lossy).collect();
                 Error::Dataset(format!("no column {name:?} in the header {names:?}"))
@@ -368,10 +382,17 @@ mod tests {
     fn nsmc_format_keeps_quotes_and_warns_with_line_numbers() {
         let data = "id\tdocument\tlabel\n1\t\"\"\"좋다\"\"\t1\n2\t\t0\n3\t별로\t7\n4\t싫다\t0\n5\n";
         let ds = read_examples(data.as_bytes(), &DatasetFormat::nsmc()).unwrap();
-        let texts: Vec<_> = ds.examples.iter().map(|e| (e.text.as_str(), e.label, e.line)).collect();
+        let texts: Vec<_> = ds
+            .examples
+            .iter()
+            .map(|e| (e.text.as_str(), e.label, e.line))
+            .collect();
         assert_eq!(
             texts,
-            [("\"\"\"좋다\"\"", Label::Positive, 2), ("싫다", Label::Negative, 5)]
+            [
+                ("\"\"\"좋다\"\"", Label::Positive, 2),
+                ("싫다", Label::Negative, 5)
+            ]
         );
         let kinds: Vec<_> = ds.warnings.iter().map(|w| (w.line, w.kind)).collect();
         assert_eq!(

@@ -98,10 +98,10 @@ impl Evaluation {
             } else {
                 q.iter_mut().for_each(|x| *x = 1.0 / k as f64);
             }
-            let (predicted, confidence) = q
-                .iter()
-                .enumerate()
-                .fold((0, f64::MIN), |best, (i, &x)| if x > best.1 { (i, x) } else { best });
+            let (predicted, confidence) = q.iter().enumerate().fold(
+                (0, f64::MIN),
+                |best, (i, &x)| if x > best.1 { (i, x) } else { best },
+            );
             let Some(actual) = labels.iter().position(|&l| l == t) else {
                 continue;
             };
@@ -221,7 +221,11 @@ impl fmt::Display for Evaluation {
         writeln!(f, "ECE           {:.4}", self.calibration_error)?;
         writeln!(f, "log loss      {:.4}", self.log_loss)?;
         writeln!(f, "neutral rate  {:.4}", self.neutral_rate)?;
-        writeln!(f, "{:<10} {:>9} {:>9} {:>9} {:>8}", "class", "precision", "recall", "F1", "support")?;
+        writeln!(
+            f,
+            "{:<10} {:>9} {:>9} {:>9} {:>8}",
+            "class", "precision", "recall", "F1", "support"
+        )?;
         for c in &self.per_class {
             writeln!(
                 f,
@@ -286,7 +290,11 @@ mod tests {
         assert_eq!(e.roc_auc, Some(0.75));
         // Bins: 0.9 right, 0.6 wrong, 0.8 right, 0.7 wrong.
         let ece = ((1.0f64 - 0.9) + 0.6 + (1.0 - 0.8) + 0.7) / 4.0;
-        assert!((e.calibration_error - ece).abs() < 1e-6, "{}", e.calibration_error);
+        assert!(
+            (e.calibration_error - ece).abs() < 1e-6,
+            "{}",
+            e.calibration_error
+        );
         assert_eq!(e.neutral_rate, 0.0);
         let json: Evaluation = serde_json::from_str(&e.to_json()).unwrap();
         assert_eq!(json, e);

@@ -255,7 +255,8 @@ fn signal_of(surface: &str, tag: PosTag) -> Option<u64> {
         Some(2)
     } else if tag == PosTag::Emoji || surface.chars().any(is_emoji) {
         Some(3)
-    } else if tag == PosTag::Emoticon || all(&['^', 'ㅡ', '-', '_', ';', '.', 'ㅠ', 'ㅜ', 'ㅎ']) {
+    } else if tag == PosTag::Emoticon || all(&['^', 'ㅡ', '-', '_', ';', '.', 'ㅠ', 'ㅜ', 'ㅎ'])
+    {
         Some(4)
     } else {
         None
@@ -312,7 +313,10 @@ impl Featurizer {
                     scope::BEFORE_CONTRAST,
                 ] {
                     if token.scope & flag != 0 {
-                        let h = combine(combine(mix(ns::SCOPED), flag as u64), self.atoms[i + 1].hash);
+                        let h = combine(
+                            combine(mix(ns::SCOPED), flag as u64),
+                            self.atoms[i + 1].hash,
+                        );
                         emit(&mut self.occurrences, h, (unit, unit));
                     }
                 }
@@ -338,7 +342,9 @@ impl Featurizer {
                         word.first_unit = word.first_unit.min(token.unit);
                         word.last_unit = word.last_unit.max(token.unit);
                     }
-                    _ => self.atoms.push(Atom::new(combine(mix(ns::WORD), h), token.unit)),
+                    _ => self
+                        .atoms
+                        .push(Atom::new(combine(mix(ns::WORD), h), token.unit)),
                 }
             }
             self.atoms.push(Atom::new(boundary, NO_UNIT));
@@ -395,7 +401,11 @@ impl Featurizer {
                 }
             }
             let length_bucket = (view.tokens.len() as u64 + 1).ilog2() as u64;
-            emit(&mut self.occurrences, signal(300 + length_bucket), (NO_UNIT, NO_UNIT));
+            emit(
+                &mut self.occurrences,
+                signal(300 + length_bucket),
+                (NO_UNIT, NO_UNIT),
+            );
         }
 
         self.normalize(config);
@@ -416,11 +426,7 @@ impl Featurizer {
                 .map(|(i, o)| (o.index, i as u32)),
         );
         self.order.sort_unstable();
-        let distinct = self
-            .order
-            .chunk_by(|a, b| a.0 == b.0)
-            .count()
-            .max(1);
+        let distinct = self.order.chunk_by(|a, b| a.0 == b.0).count().max(1);
         let scale = if config.normalize {
             1.0 / (distinct as f32).sqrt()
         } else {
@@ -436,7 +442,12 @@ impl Featurizer {
 
     /// Appends the lexicon sums: each hit found in `lexicon` adds its weight to its slot.
     /// Returns the post's lexicon evidence: the sum of the absolute weights found.
-    pub fn add_lexicon(&mut self, view: &PostView, lexicon: &Lexicon, config: &FeatureConfig) -> f32 {
+    pub fn add_lexicon(
+        &mut self,
+        view: &PostView,
+        lexicon: &Lexicon,
+        config: &FeatureConfig,
+    ) -> f32 {
         self.matched.clear();
         let mut evidence = 0.0;
         for (i, hit) in self.hits.iter().enumerate() {

@@ -49,12 +49,21 @@ impl Quantized {
     /// multiples of a step (the largest magnitude over 32767).
     pub fn new(weights: &[f32], outputs: usize, prune: f32) -> Self {
         let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
-        let step = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
+        let step = if max > 0.0 {
+            max / i16::MAX as f32
+        } else {
+            1.0
+        };
         let mut steps = vec![0i16; weights.len()];
-        for (row, out) in weights.chunks_exact(outputs).zip(steps.chunks_exact_mut(outputs)) {
+        for (row, out) in weights
+            .chunks_exact(outputs)
+            .zip(steps.chunks_exact_mut(outputs))
+        {
             if row.iter().any(|w| w.abs() >= prune) {
                 for (w, q) in row.iter().zip(out) {
-                    *q = (w / step).round().clamp(-(i16::MAX as f32), i16::MAX as f32) as i16;
+                    *q = (w / step)
+                        .round()
+                        .clamp(-(i16::MAX as f32), i16::MAX as f32) as i16;
                 }
             }
         }
@@ -100,7 +109,12 @@ pub(crate) fn encode_weights(weights: &Quantized) -> Vec<u8> {
     let rows = weights.stored_rows();
     let mut out = Vec::with_capacity(32 + rows * (1 + 2 * outputs));
     out.extend_from_slice(WEIGHTS_MAGIC);
-    for v in [FORMAT_VERSION, outputs as u32, dimension as u32, rows as u32] {
+    for v in [
+        FORMAT_VERSION,
+        outputs as u32,
+        dimension as u32,
+        rows as u32,
+    ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
     out.extend_from_slice(&weights.step.to_le_bytes());
@@ -176,9 +190,14 @@ pub(crate) fn decode_weights(bytes: &[u8]) -> Result<Quantized, Error> {
     }
     let (body, crc) = bytes.split_at(bytes.len() - 4);
     if crc32fast::hash(body) != u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]) {
-        return Err(invalid("checksum mismatch: the file is corrupt or truncated"));
+        return Err(invalid(
+            "checksum mismatch: the file is corrupt or truncated",
+        ));
     }
-    let mut c = Cursor { bytes: body, at: header.at };
+    let mut c = Cursor {
+        bytes: body,
+        at: header.at,
+    };
     let outputs = c.u32()? as usize;
     let dimension = c.u32()? as usize;
     let rows = c.u32()? as usize;
@@ -230,8 +249,8 @@ fn read_manifest(r: impl Read) -> Result<Manifest, Error> {
             expected: FORMAT_VERSION,
         });
     }
-    let manifest: Manifest = serde_json::from_value(value)
-        .map_err(|e| Error::invalid(MANIFEST_FILE, e.to_string()))?;
+    let manifest: Manifest =
+        serde_json::from_value(value).map_err(|e| Error::invalid(MANIFEST_FILE, e.to_string()))?;
     let labels = &manifest.labels;
     let distinct = labels.windows(2).all(|w| w[0] < w[1]);
     if !(2..=3).contains(&labels.len()) || !distinct {
@@ -265,7 +284,11 @@ impl Model {
     /// [`Error::InvalidModel`] or [`Error::UnsupportedVersion`] if a part is corrupt,
     /// truncated, foreign, of another format version or inconsistent with the others;
     /// [`Error::Io`] if reading fails; [`Error::Tokenizer`] if the tokenizer cannot load.
-    pub fn read(manifest: impl Read, weights: impl Read, lexicon: impl Read) -> Result<Model, Error> {
+    pub fn read(
+        manifest: impl Read,
+        weights: impl Read,
+        lexicon: impl Read,
+    ) -> Result<Model, Error> {
         let manifest = read_manifest(manifest)?;
         let mut bytes = Vec::new();
         weights
@@ -298,7 +321,12 @@ impl Model {
     /// # Errors
     ///
     /// [`Error::Io`] if writing fails.
-    pub fn write(&self, mut manifest: impl Write, mut weights: impl Write, lexicon: impl Write) -> Result<(), Error> {
+    pub fn write(
+        &self,
+        mut manifest: impl Write,
+        mut weights: impl Write,
+        lexicon: impl Write,
+    ) -> Result<(), Error> {
         let json = serde_json::to_vec_pretty(&self.manifest)
             .map_err(|e| Error::invalid(MANIFEST_FILE, e.to_string()))?;
         manifest
@@ -322,9 +350,18 @@ impl Model {
     pub fn embedded() -> Result<Model, Error> {
         const DIR: &str = "/../../data/default-model/";
         Model::read(
-            &include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/default-model/manifest.json"))[..],
-            &include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/default-model/weights.bin"))[..],
-            &include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/default-model/lexicon.tsv"))[..],
+            &include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/default-model/manifest.json"
+            ))[..],
+            &include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/default-model/weights.bin"
+            ))[..],
+            &include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/default-model/lexicon.tsv"
+            ))[..],
         )
         .map_err(|e| match e {
             Error::Tokenizer(t) => Error::Tokenizer(t),
@@ -340,7 +377,11 @@ pub(crate) fn load_dir(dir: &Path) -> Result<Model, Error> {
             .map(std::io::BufReader::new)
             .map_err(|e| Error::io(path.display().to_string(), e))
     };
-    Model::read(open(MANIFEST_FILE)?, open(WEIGHTS_FILE)?, open(LEXICON_FILE)?)
+    Model::read(
+        open(MANIFEST_FILE)?,
+        open(WEIGHTS_FILE)?,
+        open(LEXICON_FILE)?,
+    )
 }
 
 pub(crate) fn save_dir(model: &Model, dir: &Path) -> Result<(), Error> {
@@ -355,8 +396,13 @@ pub(crate) fn save_dir(model: &Model, dir: &Path) -> Result<(), Error> {
     let mut weights = create(WEIGHTS_FILE)?;
     let mut lexicon = create(LEXICON_FILE)?;
     model.write(&mut manifest, &mut weights, &mut lexicon)?;
-    for (name, mut w) in [(MANIFEST_FILE, manifest), (WEIGHTS_FILE, weights), (LEXICON_FILE, lexicon)] {
-        w.flush().map_err(|e| Error::io(dir.join(name).display().to_string(), e))?;
+    for (name, mut w) in [
+        (MANIFEST_FILE, manifest),
+        (WEIGHTS_FILE, weights),
+        (LEXICON_FILE, lexicon),
+    ] {
+        w.flush()
+            .map_err(|e| Error::io(dir.join(name).display().to_string(), e))?;
     }
     Ok(())
 }

@@ -48,7 +48,10 @@ pub struct Lexicon {
 /// Lookup key of a term under a tag (`None` = any tag).
 pub(crate) fn term_key(term: &str, pos: Option<PosTag>) -> u64 {
     let tag = pos.map_or("*", PosTag::as_str);
-    xxh3_64_with_seed(term.as_bytes(), xxh3_64_with_seed(tag.as_bytes(), 0x6c65_7869))
+    xxh3_64_with_seed(
+        term.as_bytes(),
+        xxh3_64_with_seed(tag.as_bytes(), 0x6c65_7869),
+    )
 }
 
 impl Lexicon {
@@ -265,7 +268,8 @@ fn csv_error(e: csv::Error) -> Error {
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "term\tpos\tweight\tsupport\r\n# a comment\r\n재밌\tVA\t0.8000\t120\r\n노잼\t*\t-0.9\t\r\n";
+    const SAMPLE: &str =
+        "term\tpos\tweight\tsupport\r\n# a comment\r\n재밌\tVA\t0.8000\t120\r\n노잼\t*\t-0.9\t\r\n";
 
     #[test]
     fn reads_crlf_comments_wildcards_and_empty_support() {
@@ -290,7 +294,10 @@ mod tests {
     #[test]
     fn overrides_win_and_new_terms_are_added() {
         let base = Lexicon::read_tsv(SAMPLE.as_bytes()).unwrap();
-        let user = Lexicon::read_tsv("term\tpos\tweight\tsupport\n재밌\tVA\t-0.5\t\n갓겜\t*\t1\t\n".as_bytes()).unwrap();
+        let user = Lexicon::read_tsv(
+            "term\tpos\tweight\tsupport\n재밌\tVA\t-0.5\t\n갓겜\t*\t1\t\n".as_bytes(),
+        )
+        .unwrap();
         let merged = base.merged(&user);
         assert_eq!(merged.len(), 3);
         assert_eq!(merged.lookup("재밌", PosTag::Va).unwrap().weight, -0.5);
@@ -303,7 +310,10 @@ mod tests {
         let cases = [
             ("term\tpos\tweight\tsupport\n좋\tVA\tgood\t1\n", 2),
             ("term\tpos\tweight\tsupport\n좋\tXX\t0.5\t1\n", 2),
-            ("term\tpos\tweight\tsupport\n좋\tVA\t0.5\t1\n싫\tVA\t-3\t1\n", 3),
+            (
+                "term\tpos\tweight\tsupport\n좋\tVA\t0.5\t1\n싫\tVA\t-3\t1\n",
+                3,
+            ),
             ("term\tpos\tweight\tsupport\n좋\tVA\t0.5\t-1\n", 2),
             ("좋\tVA\t0.5\t1\n", 1),
             ("term\tpos\tweight\tsupport\n좋\tVA\n", 2),

@@ -344,7 +344,8 @@ pub(crate) fn probabilities(model: &Model, raw: &[f32], evidence_strength: f32) 
     let calibration = model.manifest.calibration;
     let mut out = [0f32; 3];
     if labels.len() == 2 {
-        let p = sigmoid(calibration.scale as f64 * raw[0] as f64 + calibration.offset as f64) as f32;
+        let p =
+            sigmoid(calibration.scale as f64 * raw[0] as f64 + calibration.offset as f64) as f32;
         match model.manifest.neutral {
             Some(policy) => {
                 let mass = policy.mass(p, evidence_strength);

@@ -114,7 +114,11 @@ impl PostView {
                 scope: 0,
             });
         }
-        self.eojeols = if self.tokens.is_empty() { 0 } else { eojeol + 1 };
+        self.eojeols = if self.tokens.is_empty() {
+            0
+        } else {
+            eojeol + 1
+        };
         self.mark_scopes_and_units();
     }
 
@@ -310,7 +314,10 @@ fn is_predicate_head(tag: PosTag) -> bool {
 }
 
 fn is_nominal_head(tag: PosTag) -> bool {
-    matches!(tag, PosTag::Nng | PosTag::Nnp | PosTag::Xr | PosTag::Unknown)
+    matches!(
+        tag,
+        PosTag::Nng | PosTag::Nnp | PosTag::Xr | PosTag::Unknown
+    )
 }
 
 fn is_postverbal_negator(form: &str, tag: PosTag) -> bool {
@@ -326,12 +333,48 @@ fn is_postverbal_negator(form: &str, tag: PosTag) -> bool {
 /// Intensifier or diminisher flag of a modifier word.
 fn modifier_flag(form: &str, tag: PosTag) -> Option<u8> {
     const INTENSIFIERS: &[&str] = &[
-        "너무", "정말", "진짜", "완전", "엄청", "매우", "아주", "되게", "참", "넘", "존나",
-        "졸라", "겁나", "제일", "가장", "무척", "굉장히", "정말로", "진짜로", "넘나", "너무나",
-        "몹시", "심히", "레알", "최고로", "훨씬", "대단히", "꽤", "상당히",
+        "너무",
+        "정말",
+        "진짜",
+        "완전",
+        "엄청",
+        "매우",
+        "아주",
+        "되게",
+        "참",
+        "넘",
+        "존나",
+        "졸라",
+        "겁나",
+        "제일",
+        "가장",
+        "무척",
+        "굉장히",
+        "정말로",
+        "진짜로",
+        "넘나",
+        "너무나",
+        "몹시",
+        "심히",
+        "레알",
+        "최고로",
+        "훨씬",
+        "대단히",
+        "꽤",
+        "상당히",
     ];
     const DIMINISHERS: &[&str] = &[
-        "좀", "조금", "약간", "살짝", "다소", "그닥", "그다지", "별로", "덜", "쫌", "다소간",
+        "좀",
+        "조금",
+        "약간",
+        "살짝",
+        "다소",
+        "그닥",
+        "그다지",
+        "별로",
+        "덜",
+        "쫌",
+        "다소간",
     ];
     match tag {
         PosTag::Mag | PosTag::Nng if INTENSIFIERS.contains(&form) => Some(scope::INTENSIFIED),
@@ -380,7 +423,10 @@ mod tests {
         assert_eq!(flagged(&view("재밌지 않다"), scope::NEGATED), ["재밌"]);
         assert_eq!(flagged(&view("재미가 없었다"), scope::NEGATED), ["재미"]);
         assert_eq!(flagged(&view("기대하지 마세요"), scope::NEGATED), ["기대"]);
-        assert_eq!(flagged(&view("정말 좋은 영화다"), scope::NEGATED), Vec::<&str>::new());
+        assert_eq!(
+            flagged(&view("정말 좋은 영화다"), scope::NEGATED),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
@@ -398,7 +444,10 @@ mod tests {
         assert_eq!(flagged(&v, scope::INTENSIFIED), ["좋"]);
         assert_eq!(flagged(&v, scope::DIMINISHED), ["지루"]);
         let before = flagged(&v, scope::BEFORE_CONTRAST);
-        assert!(before.contains(&"연기") && !before.contains(&"스토리"), "{before:?}");
+        assert!(
+            before.contains(&"연기") && !before.contains(&"스토리"),
+            "{before:?}"
+        );
     }
 
     #[test]

@@ -161,11 +161,22 @@ struct Dense {
 }
 
 /// Featurises every example in parallel, one tokenizer worker per rayon job.
-fn featurize_all(tokenizer: &Tokenizer, examples: &[Example], labels: &[Label], config: &FeatureConfig) -> Result<Vec<Doc>, Error> {
+fn featurize_all(
+    tokenizer: &Tokenizer,
+    examples: &[Example],
+    labels: &[Label],
+    config: &FeatureConfig,
+) -> Result<Vec<Doc>, Error> {
     examples
         .par_iter()
         .map_init(
-            || (tokenizer.worker(), PostView::default(), Featurizer::default()),
+            || {
+                (
+                    tokenizer.worker(),
+                    PostView::default(),
+                    Featurizer::default(),
+                )
+            },
             |(worker, view, featurizer), example| {
                 let analysis = worker.analyze(&example.text)?;
                 view.load(analysis);
@@ -215,7 +226,12 @@ impl TermCounts {
             let doc = &docs[r];
             class_totals[doc.class] += 1;
             seen.clear();
-            seen.extend(doc.terms.iter().filter(|t| t.slot != LexiconSlot::Negated).map(|t| t.key));
+            seen.extend(
+                doc.terms
+                    .iter()
+                    .filter(|t| t.slot != LexiconSlot::Negated)
+                    .map(|t| t.key),
+            );
             seen.sort_unstable();
             seen.dedup();
             for &key in &seen {
@@ -253,7 +269,12 @@ impl TermCounts {
 
 /// Lexicon sums of every post: seed entries first, else the induced weight, leave-one-out
 /// for the posts that were counted.
-fn dense_features(docs: &[Doc], counts: &TermCounts, counted: &[bool], config: &TrainConfig) -> Vec<Dense> {
+fn dense_features(
+    docs: &[Doc],
+    counts: &TermCounts,
+    counted: &[bool],
+    config: &TrainConfig,
+) -> Vec<Dense> {
     docs.par_iter()
         .zip(counted.par_iter())
         .map(|(doc, &was_counted)| {
@@ -263,7 +284,10 @@ fn dense_features(docs: &[Doc], counts: &TermCounts, counted: &[bool], config: &
             }
             let without = was_counted.then_some(doc.class);
             for t in &doc.terms {
-                let seeded = config.seed_lexicon.as_ref().and_then(|s| s.lookup(&t.form, t.tag));
+                let seeded = config
+                    .seed_lexicon
+                    .as_ref()
+                    .and_then(|s| s.lookup(&t.form, t.tag));
                 let weight = match seeded {
                     Some(entry) => Some(entry.weight),
                     None => counts.weight(t.key, without, config).map(|(w, _)| w),
@@ -279,7 +303,11 @@ fn dense_features(docs: &[Doc], counts: &TermCounts, counted: &[bool], config: &
 }
 
 /// The induced lexicon (seed entries override), strongest terms first.
-fn induce_lexicon(docs: &[Doc], counts: &TermCounts, config: &TrainConfig) -> Result<Lexicon, Error> {
+fn induce_lexicon(
+    docs: &[Doc],
+    counts: &TermCounts,
+    config: &TrainConfig,
+) -> Result<Lexicon, Error> {
     let mut names: HashMap<u64, (&str, PosTag)> = HashMap::new();
     for doc in docs {
         for t in &doc.terms {
@@ -363,7 +391,10 @@ impl Matrix<'_> {
                 *o += w * x;
             }
         }
-        for (o, w) in out.iter_mut().zip(&weights[self.bias * k..self.bias * k + k]) {
+        for (o, w) in out
+            .iter_mut()
+            .zip(&weights[self.bias * k..self.bias * k + k])
+        {
             *o += w;
         }
     }
@@ -513,11 +544,18 @@ fn score_rows(m: &Matrix, weights: &[f32], rows: &[usize]) -> (f64, f64) {
 
 /// Trains `epochs` epochs over `rows` in a seeded order per epoch; after each epoch,
 /// `after_epoch(epoch, weights)` may inspect the weights.
-fn fit(m: &Matrix, rows: &[usize], config: &TrainConfig, l2: f32, epochs: u32, mut after_epoch: impl FnMut(u32, &[f32])) -> Vec<f32> {
+fn fit(
+    m: &Matrix,
+    rows: &[usize],
+    config: &TrainConfig,
+    l2: f32,
+    epochs: u32,
+    mut after_epoch: impl FnMut(u32, &[f32]),
+) -> Vec<f32> {
     let dimension = config.features.dimension();
     let mut optimizer = Optimizer::new(dimension, m.outputs, config, l2);
     let mut order = rows.to_vec();
-    let mut rng = SplitMix64(config.seed ^ 0x5eed_0f_e90c);
+    let mut rng = SplitMix64(config.seed ^ 0x005e_ed0f_e90c);
     for epoch in 1..=epochs {
         rng.shuffle(&mut order);
         optimizer.epoch(m, &order);
@@ -533,10 +571,7 @@ fn fit(m: &Matrix, rows: &[usize], config: &TrainConfig, l2: f32, epochs: u32, m
 /// [`Error::Training`] if there are no examples, only one class, a bad configuration, or a
 /// dev split too small to hold both classes; [`Error::Tokenizer`] if tokenizing fails.
 pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Error> {
-    config
-        .features
-        .validate()
-        .map_err(Error::Training)?;
+    config.features.validate().map_err(Error::Training)?;
     if !(config.dev_fraction > 0.0 && config.dev_fraction <= 0.5) {
         return Err(Error::Training(format!(
             "dev_fraction {} must be in (0, 0.5]",
@@ -544,14 +579,21 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
         )));
     }
     if config.l2_candidates.is_empty() || config.max_epochs == 0 {
-        return Err(Error::Training("need at least one L2 candidate and one epoch".into()));
+        return Err(Error::Training(
+            "need at least one L2 candidate and one epoch".into(),
+        ));
     }
     let (examples, warnings) = if config.deduplicate {
         deduplicate(examples)
     } else {
         (examples.to_vec(), Vec::new())
     };
-    let labels: Vec<Label> = examples.iter().map(|e| e.label).collect::<BTreeSet<_>>().into_iter().collect();
+    let labels: Vec<Label> = examples
+        .iter()
+        .map(|e| e.label)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     match labels.len() {
         0 => return Err(Error::Training("no examples".into())),
         1 => {
@@ -575,7 +617,12 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
     let mut train_rows = train_rows.to_vec();
     dev_rows.sort_unstable();
     train_rows.sort_unstable();
-    let classes_in = |rows: &[usize]| rows.iter().map(|&r| docs[r].class).collect::<BTreeSet<_>>().len();
+    let classes_in = |rows: &[usize]| {
+        rows.iter()
+            .map(|&r| docs[r].class)
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
     if classes_in(&dev_rows) < labels.len() || classes_in(&train_rows) < labels.len() {
         return Err(Error::Training(format!(
             "{} examples are too few to hold every class in both the train and the dev split",
@@ -605,19 +652,32 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
         .map(|&l2| {
             let mut history = Vec::new();
             let mut best: Option<(f64, f64, Vec<f32>)> = None;
-            fit(&matrix, &train_rows, config, l2, config.max_epochs, |epoch, weights| {
-                let (accuracy, loss) = score_rows(&matrix, weights, &dev_rows);
-                history.push(Candidate {
-                    l2,
-                    epoch,
-                    dev_accuracy: accuracy,
-                    dev_log_loss: loss,
-                });
-                if best.as_ref().is_none_or(|b| (accuracy, -loss) > (b.0, -b.1)) {
-                    best = Some((accuracy, loss, weights.to_vec()));
-                }
-            });
-            (history, matrix.effective(best.map(|b| b.2).unwrap_or_default()))
+            fit(
+                &matrix,
+                &train_rows,
+                config,
+                l2,
+                config.max_epochs,
+                |epoch, weights| {
+                    let (accuracy, loss) = score_rows(&matrix, weights, &dev_rows);
+                    history.push(Candidate {
+                        l2,
+                        epoch,
+                        dev_accuracy: accuracy,
+                        dev_log_loss: loss,
+                    });
+                    if best
+                        .as_ref()
+                        .is_none_or(|b| (accuracy, -loss) > (b.0, -b.1))
+                    {
+                        best = Some((accuracy, loss, weights.to_vec()));
+                    }
+                },
+            );
+            (
+                history,
+                matrix.effective(best.map(|b| b.2).unwrap_or_default()),
+            )
         })
         .collect();
     let search: Vec<Candidate> = runs.iter().flat_map(|r| r.0.iter().cloned()).collect();
@@ -625,7 +685,11 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
         .iter()
         .enumerate()
         .fold(None::<(usize, &Candidate)>, |best, (i, c)| match best {
-            Some((_, b)) if (b.dev_accuracy, -b.dev_log_loss) >= (c.dev_accuracy, -c.dev_log_loss) => best,
+            Some((_, b))
+                if (b.dev_accuracy, -b.dev_log_loss) >= (c.dev_accuracy, -c.dev_log_loss) =>
+            {
+                best
+            }
             _ => Some((i / config.max_epochs as usize, c)),
         })
         .ok_or_else(|| Error::Training("the search tried nothing".into()))?;
@@ -638,7 +702,11 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
     let mut z = [0f32; 3];
     for &r in &dev_rows {
         // Stored weights apply to the unscaled features.
-        Matrix { ratios: None, ..matrix }.scores(&stored, r, &mut z[..outputs]);
+        Matrix {
+            ratios: None,
+            ..matrix
+        }
+        .scores(&stored, r, &mut z[..outputs]);
         raw.extend_from_slice(&z[..outputs]);
     }
     let calibration = if outputs == 1 {
@@ -648,7 +716,8 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
         let targets: Vec<usize> = dev_rows.iter().map(|&r| docs[r].class).collect();
         fit_temperature(&raw, outputs, &targets)
     };
-    let neutral = (labels.as_slice() == [Label::Negative, Label::Positive]).then_some(config.neutral);
+    let neutral =
+        (labels.as_slice() == [Label::Negative, Label::Positive]).then_some(config.neutral);
     let mut manifest = Manifest {
         format_version: FORMAT_VERSION,
         nunchi_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -666,7 +735,15 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
                 .collect(),
             dropped: count_warnings(&warnings)
                 .into_iter()
-                .map(|(kind, n)| (serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), n))
+                .map(|(kind, n)| {
+                    (
+                        serde_json::to_value(kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        n,
+                    )
+                })
                 .collect(),
             seed: config.seed,
             dev_fraction: config.dev_fraction,
@@ -702,7 +779,14 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
             ratios: ratios.as_deref(),
             ..matrix
         };
-        let weights = matrix.effective(fit(&matrix, &all, config, chosen.l2, chosen.epoch, |_, _| {}));
+        let weights = matrix.effective(fit(
+            &matrix,
+            &all,
+            config,
+            chosen.l2,
+            chosen.epoch,
+            |_, _| {},
+        ));
         Model {
             manifest,
             lexicon: induce_lexicon(&docs, &counts, config)?,
@@ -710,7 +794,10 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
             tokenizer,
         }
     } else {
-        Model { manifest, ..selected }
+        Model {
+            manifest,
+            ..selected
+        }
     };
     model.manifest.training.stored_weights = model.weights.stored_rows();
     Ok(Trained {

@@ -83,9 +83,26 @@ fn garbage_manifest_and_lexicon_are_typed_errors() {
         Err(Error::UnsupportedVersion { found: 7, .. }) => {}
         other => panic!("manifest version: {other:?}"),
     }
-    assert_invalid(load(&edit(&|v| v["features"]["hash_bits"] = 20.into()), &w, &l), "dimension mismatch");
-    assert_invalid(load(&edit(&|v| v["labels"] = serde_json::json!(["positive"])), &w, &l), "one label");
-    assert_invalid(load(&edit(&|v| v["labels"] = serde_json::json!(["happy", "sad"])), &w, &l), "unknown labels");
+    assert_invalid(
+        load(&edit(&|v| v["features"]["hash_bits"] = 20.into()), &w, &l),
+        "dimension mismatch",
+    );
+    assert_invalid(
+        load(
+            &edit(&|v| v["labels"] = serde_json::json!(["positive"])),
+            &w,
+            &l,
+        ),
+        "one label",
+    );
+    assert_invalid(
+        load(
+            &edit(&|v| v["labels"] = serde_json::json!(["happy", "sad"])),
+            &w,
+            &l,
+        ),
+        "unknown labels",
+    );
     assert_invalid(load(&m, &w, b"not a lexicon"), "garbage lexicon");
     let mut bad_lexicon = l.clone();
     bad_lexicon.extend_from_slice("좋\tVA\tabc\t1\n".as_bytes());

@@ -65,10 +65,19 @@ fn evidence_maps_to_original_spans() {
         .unwrap_or_else(|| panic!("no negated term in {:?}", p.evidence));
     assert_eq!(&text[negated.span.0..negated.span.1], "안 재밌다");
     assert!(negated.weight < 0.0, "{negated:?}");
-    let sorted = p.evidence.windows(2).all(|w| w[0].weight.abs() >= w[1].weight.abs());
+    let sorted = p
+        .evidence
+        .windows(2)
+        .all(|w| w[0].weight.abs() >= w[1].weight.abs());
     assert!(sorted);
     assert_eq!(score(&model, text, 3).evidence.len(), 3);
-    assert!(model.scorer().unwrap().score(text).unwrap().evidence.is_empty());
+    assert!(model
+        .scorer()
+        .unwrap()
+        .score(text)
+        .unwrap()
+        .evidence
+        .is_empty());
 }
 
 #[test]
@@ -95,11 +104,15 @@ fn user_lexicon_overrides_show_in_scores_and_explanations() {
     assert_eq!(&text[lexical.span.0..lexical.span.1], "갓벽");
 
     // Overriding an induced entry the other way turns a positive word negative.
-    let flipped = Lexicon::read_tsv("term\tpos\tweight\tsupport\n최고\tNNG\t-1\t\n".as_bytes()).unwrap();
+    let flipped =
+        Lexicon::read_tsv("term\tpos\tweight\tsupport\n최고\tNNG\t-1\t\n".as_bytes()).unwrap();
     let base = score(&model, "최고", 0).polarity;
     let changed = score(&model.with_lexicon(&flipped), "최고", 0).polarity;
     assert!(changed < base, "{changed} !< {base}");
-    assert!(model.lexicon().lookup("최고", nunchi_score::nunchi_tokenizer::PosTag::Nng).is_some());
+    assert!(model
+        .lexicon()
+        .lookup("최고", nunchi_score::nunchi_tokenizer::PosTag::Nng)
+        .is_some());
 }
 
 #[test]
@@ -118,10 +131,20 @@ fn scoring_an_analysis_equals_scoring_the_text() {
 fn a_model_is_shared_by_threads() {
     let model = Model::embedded().unwrap();
     let texts = ["좋아요", "싫어요", "그저 그래요", "최고"];
-    let single: Vec<[f32; 3]> = texts.iter().map(|t| score(&model, t, 0).probabilities).collect();
+    let single: Vec<[f32; 3]> = texts
+        .iter()
+        .map(|t| score(&model, t, 0).probabilities)
+        .collect();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..2)
-            .map(|_| s.spawn(|| texts.iter().map(|t| score(&model, t, 0).probabilities).collect::<Vec<_>>()))
+            .map(|_| {
+                s.spawn(|| {
+                    texts
+                        .iter()
+                        .map(|t| score(&model, t, 0).probabilities)
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         for h in handles {
             assert_eq!(h.join().unwrap(), single);

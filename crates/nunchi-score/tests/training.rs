@@ -4,8 +4,13 @@ use nunchi_score::dataset::{read_examples_path, DatasetFormat, WarningKind};
 use nunchi_score::{evaluate, train, Error, Example, FeatureConfig, Label, Model, TrainConfig};
 
 fn nsmc_subset(n: usize) -> Vec<Example> {
-    let path = format!("{}/../../../shared/data/nsmc/ratings_train.txt", env!("CARGO_MANIFEST_DIR"));
-    let mut examples = read_examples_path(path, &DatasetFormat::nsmc()).unwrap().examples;
+    let path = format!(
+        "{}/../../../shared/data/nsmc/ratings_train.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut examples = read_examples_path(path, &DatasetFormat::nsmc())
+        .unwrap()
+        .examples;
     examples.truncate(n);
     examples
 }
@@ -31,7 +36,10 @@ fn bytes(model: &Model) -> Vec<u8> {
 }
 
 fn train_with_threads(examples: &[Example], config: &TrainConfig, threads: usize) -> Vec<u8> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     pool.install(|| bytes(&train(examples, config).unwrap().model))
 }
 
@@ -42,7 +50,10 @@ fn same_seed_gives_identical_models_across_thread_counts() {
     let one = train_with_threads(&examples, &config, 1);
     let two = train_with_threads(&examples, &config, 2);
     let three = train_with_threads(&examples, &config, 3);
-    assert!(one == two && two == three, "models differ across thread counts");
+    assert!(
+        one == two && two == three,
+        "models differ across thread counts"
+    );
     let other_seed = train_with_threads(&examples, &small_config(8), 2);
     assert_ne!(one, other_seed, "the seed has no effect");
 }
@@ -53,7 +64,11 @@ fn a_small_model_learns_and_reports_dev_metrics() {
     let trained = train(&examples, &small_config(1)).unwrap();
     assert_eq!(trained.model.labels(), [Label::Negative, Label::Positive]);
     assert_eq!(trained.dev.n, 400);
-    assert!(trained.dev.accuracy > 0.7, "dev accuracy {}", trained.dev.accuracy);
+    assert!(
+        trained.dev.accuracy > 0.7,
+        "dev accuracy {}",
+        trained.dev.accuracy
+    );
     assert!(trained.model.lexicon().len() > 50);
     assert_eq!(trained.search.len(), 2 * 3);
     let manifest = trained.model.manifest();
@@ -82,7 +97,11 @@ fn three_labels_train_and_predict_neutral() {
     let model = trained.model;
     assert_eq!(model.labels(), Label::ALL);
     assert!(model.manifest().neutral.is_none());
-    let p = model.scorer().unwrap().score("다음 주 월요일 오전 10시에 회의가 열립니다").unwrap();
+    let p = model
+        .scorer()
+        .unwrap()
+        .score("다음 주 월요일 오전 10시에 회의가 열립니다")
+        .unwrap();
     assert_eq!(p.label, Label::Neutral, "{p:?}");
     let e = evaluate(&model, &examples[..200]).unwrap();
     assert_eq!(e.labels, Label::ALL);
@@ -99,12 +118,17 @@ fn bad_training_data_is_an_error_or_a_counted_warning() {
         label,
         line,
     };
-    let one_class: Vec<Example> = (0..50).map(|i| ex(&format!("좋아요 {i}"), Label::Positive, i + 2)).collect();
+    let one_class: Vec<Example> = (0..50)
+        .map(|i| ex(&format!("좋아요 {i}"), Label::Positive, i + 2))
+        .collect();
     match train(&one_class, &small_config(1)) {
         Err(Error::Training(message)) => assert!(message.contains("two classes"), "{message}"),
         other => panic!("one class: {other:?}"),
     }
-    assert!(matches!(train(&[], &small_config(1)), Err(Error::Training(_))));
+    assert!(matches!(
+        train(&[], &small_config(1)),
+        Err(Error::Training(_))
+    ));
 
     let mut examples = nsmc_subset(500);
     examples.push(ex("이 영화 어때", Label::Positive, 9001));
@@ -117,8 +141,15 @@ fn bad_training_data_is_an_error_or_a_counted_warning() {
         .filter(|w| w.kind == WarningKind::ConflictingLabels)
         .map(|w| w.line)
         .collect();
-    assert!(conflicts.contains(&9001) && conflicts.contains(&9002), "{:?}", trained.warnings);
-    assert!(trained.warnings.iter().any(|w| w.kind == WarningKind::Duplicate));
+    assert!(
+        conflicts.contains(&9001) && conflicts.contains(&9002),
+        "{:?}",
+        trained.warnings
+    );
+    assert!(trained
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::Duplicate));
 
     let bad = TrainConfig {
         dev_fraction: 0.9,
