@@ -9,7 +9,7 @@
 //! ```
 //!
 //! `--set` changes a training setting: `seed`, `dev_fraction`, `learning_rate`,
-//! `max_epochs`, `l2` (comma-separated candidates), `refit`, `nb`, `average`, `dedupe`, `prune`,
+//! `max_epochs`, `l2` (comma-separated candidates), `refit`, `nb`, `average`, `ensemble`, `dedupe`, `prune`,
 //! `min_support`, `min_weight`, or a feature setting: `hash_bits`, `morpheme_ngrams`,
 //! `min_char`, `max_char`, `word_ngrams`, `scope`, `negation_chars`, `signals`, `lexicon`, `normalize`.
 //! The training file is read in NSMC format (TAB, no quoting, `document`/`label`); the
@@ -55,6 +55,7 @@ fn apply(config: &mut TrainConfig, key: &str, value: &str) -> Result<(), String>
         "refit" => parse!(config.refit_on_all),
         "nb" => parse!(config.nb_scaling),
         "average" => parse!(config.average),
+        "ensemble" => parse!(config.ensemble),
         "dedupe" => parse!(config.deduplicate),
         "prune" => parse!(config.prune_below),
         "min_support" => parse!(config.min_lexicon_support),
@@ -139,6 +140,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "train_cpu_seconds": train_cpu,
         "dev": trained.dev,
     });
+    let train_texts: std::collections::HashSet<&str> =
+        data.examples.iter().map(|e| e.text.trim()).collect();
     for (name, path, format) in [
         ("test", &test, DatasetFormat::nsmc()),
         ("kobest", &kobest, DatasetFormat::kobest_sentineg()),
@@ -148,6 +151,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let evaluation = evaluate(&trained.model, &data.examples)?;
             eprintln!("{name} ({path}):\n{evaluation}");
             report[name] = serde_json::to_value(&evaluation)?;
+            // NSMC test shares documents with train: report the unseen ones apart.
+            let unseen: Vec<_> = data
+                .examples
+                .iter()
+                .filter(|e| !train_texts.contains(e.text.trim()))
+                .cloned()
+                .collect();
+            if unseen.len() < data.examples.len() {
+                let evaluation = evaluate(&trained.model, &unseen)?;
+                eprintln!("{name}, only posts not in the training file:\n{evaluation}");
+                report[format!("{name}_unseen")] = serde_json::to_value(&evaluation)?;
+            }
         }
     }
     if let Some(out) = out {

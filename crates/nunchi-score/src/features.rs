@@ -88,6 +88,17 @@ impl LexiconSlot {
         }
     }
 
+    /// The slot of lexicon feature number `i` (0-based, as [`FeatureConfig::lexicon_index`]).
+    pub fn from_index(i: u32) -> Self {
+        match i {
+            1 => LexiconSlot::Negated,
+            2 => LexiconSlot::Intensified,
+            3 => LexiconSlot::Diminished,
+            4 => LexiconSlot::BeforeContrast,
+            _ => LexiconSlot::Plain,
+        }
+    }
+
     /// Name used in explanations.
     pub fn name(self) -> &'static str {
         match self {
@@ -178,11 +189,63 @@ impl Atom {
 pub(crate) struct Featurizer {
     pub occurrences: Vec<Occurrence>,
     pub hits: Vec<LexiconHit>,
-    /// For each lexicon occurrence appended by [`Self::add_lexicon`], in order, its hit.
+    /// For each lexicon occurrence appended by [`Self::add_lexicon`], in order, the index
+    /// of the lexicon entry it matched.
     pub matched: Vec<u32>,
+    word: String,
     chars: Vec<Atom>,
     atoms: Vec<Atom>,
-    order: Vec<(u32, u32)>,
+    repeats: RepeatCounter,
+}
+
+/// Counts how often each index repeats within a post: an open-addressing table reused from
+/// post to post (a generation number marks the live slots, so it is never cleared). Linear
+/// time, where sorting the indices would dominate the cost of scoring.
+#[derive(Debug, Default)]
+struct RepeatCounter {
+    /// (index, generation, count) per slot.
+    slots: Vec<(u32, u32, u32)>,
+    generation: u32,
+    /// Slot of each occurrence.
+    slot_of: Vec<u32>,
+}
+
+impl RepeatCounter {
+    /// Counts the repeats of the occurrences' indices; returns the number of distinct ones.
+    fn count(&mut self, occurrences: &[Occurrence]) -> usize {
+        let wanted = (occurrences.len() * 2).next_power_of_two().max(64);
+        self.generation = self.generation.wrapping_add(1);
+        if self.slots.len() < wanted || self.generation == 0 {
+            self.slots = vec![(0, 0, 0); wanted];
+            self.generation = 1;
+        }
+        let mask = self.slots.len() - 1;
+        self.slot_of.clear();
+        let mut distinct = 0;
+        for o in occurrences {
+            let mut at = (o.index.wrapping_mul(0x9e37_79b1) >> 7) as usize & mask;
+            loop {
+                let slot = &mut self.slots[at];
+                if slot.1 != self.generation {
+                    *slot = (o.index, self.generation, 1);
+                    distinct += 1;
+                    break;
+                }
+                if slot.0 == o.index {
+                    slot.2 += 1;
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+            self.slot_of.push(at as u32);
+        }
+        distinct
+    }
+
+    /// How often each occurrence's index occurs, in occurrence order.
+    fn of_each(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slot_of.iter().map(|&at| self.slots[at as usize].2)
+    }
 }
 
 /// Namespaces keep feature families apart in the shared hash space.
@@ -418,30 +481,22 @@ impl Featurizer {
 
     /// Binary presence, shared between repeats of an index, scaled to unit length.
     fn normalize(&mut self, config: &FeatureConfig) {
-        self.order.clear();
-        self.order.extend(
-            self.occurrences
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (o.index, i as u32)),
-        );
-        self.order.sort_unstable();
-        let distinct = self.order.chunk_by(|a, b| a.0 == b.0).count().max(1);
+        let distinct = self.repeats.count(&self.occurrences).max(1);
         let scale = if config.normalize {
             1.0 / (distinct as f32).sqrt()
         } else {
             1.0
         };
-        for run in self.order.chunk_by(|a, b| a.0 == b.0) {
-            let value = scale / run.len() as f32;
-            for &(_, i) in run {
-                self.occurrences[i as usize].value = value;
-            }
+        for (o, repeats) in self.occurrences.iter_mut().zip(self.repeats.of_each()) {
+            o.value = scale / repeats as f32;
         }
     }
 
     /// Appends the lexicon sums: each hit found in `lexicon` adds its weight to its slot.
-    /// Returns the post's lexicon evidence: the sum of the absolute weights found.
+    /// Any-tag entries (`*`) also match a whole word that the tokenizer split into several
+    /// morphemes (slang such as `갓벽` = `갓/MAG + 벽/NNG`), without its trailing particles,
+    /// endings and punctuation. Returns the post's lexicon evidence: the sum of the
+    /// absolute weights found.
     pub fn add_lexicon(
         &mut self,
         view: &PostView,
@@ -450,17 +505,59 @@ impl Featurizer {
     ) -> f32 {
         self.matched.clear();
         let mut evidence = 0.0;
-        for (i, hit) in self.hits.iter().enumerate() {
-            let m = &view.morphemes[hit.morpheme as usize];
-            if let Some(entry) = lexicon.lookup(view.form(m), m.tag) {
-                self.occurrences.push(Occurrence {
-                    index: config.lexicon_index(hit.slot),
-                    value: entry.weight,
-                    units: (hit.unit, hit.unit),
+        let mut push =
+            |occurrences: &mut Vec<Occurrence>, entry: usize, slot: LexiconSlot, units| {
+                let weight = lexicon.entries()[entry].weight;
+                occurrences.push(Occurrence {
+                    index: config.lexicon_index(slot),
+                    value: weight,
+                    units,
                 });
-                self.matched.push(i as u32);
-                evidence += entry.weight.abs();
+                self.matched.push(entry as u32);
+                evidence += weight.abs();
+            };
+        for hit in &self.hits {
+            let m = &view.morphemes[hit.morpheme as usize];
+            if let Some(entry) = lexicon.lookup_position(view.form(m), m.tag) {
+                push(&mut self.occurrences, entry, hit.slot, (hit.unit, hit.unit));
             }
+        }
+        if !config.lexicon_features || !lexicon.has_any_tag() {
+            return evidence;
+        }
+        let mut start = 0;
+        while start < view.tokens.len() {
+            let eojeol = view.tokens[start].eojeol;
+            let mut end = start;
+            while end < view.tokens.len() && view.tokens[end].eojeol == eojeol {
+                end += 1;
+            }
+            let mut content_end = end;
+            while content_end > start && !is_lexicon_candidate(view.tokens[content_end - 1].pos) {
+                content_end -= 1;
+            }
+            let morphemes: usize = view.tokens[start..content_end]
+                .iter()
+                .map(|t| t.morphemes.len())
+                .sum();
+            if morphemes > 1 {
+                self.word.clear();
+                for t in &view.tokens[start..content_end] {
+                    self.word.push_str(view.surface(t));
+                }
+                if let Some(entry) = lexicon.any_tag_position(&self.word) {
+                    let head = &view.tokens[start];
+                    let last = view.tokens[content_end - 1].unit;
+                    let units = (head.unit.min(last), head.unit.max(last));
+                    push(
+                        &mut self.occurrences,
+                        entry,
+                        LexiconSlot::of(head.scope),
+                        units,
+                    );
+                }
+            }
+            start = end;
         }
         evidence
     }

@@ -4,6 +4,7 @@
 //! domain lexicon on top with [`Model::with_lexicon`](crate::Model::with_lexicon).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -42,7 +43,29 @@ impl LexiconEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     entries: Vec<LexiconEntry>,
-    index: HashMap<u64, usize>,
+    index: HashMap<u64, usize, BuildHasherDefault<KeyHasher>>,
+    /// Entries with any tag (`*`): when there are none, lookups skip them.
+    wildcards: usize,
+}
+
+/// The map keys are already xxh3 hashes: pass them through instead of hashing again.
+#[derive(Debug, Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
 }
 
 /// Lookup key of a term under a tag (`None` = any tag).
@@ -95,15 +118,39 @@ impl Lexicon {
 
     /// The entry for exactly this term and tag (`None` = the any-tag entry).
     pub fn get(&self, term: &str, pos: Option<PosTag>) -> Option<&LexiconEntry> {
+        self.position(term, pos).map(|i| &self.entries[i])
+    }
+
+    /// Index in [`Lexicon::entries`] of the entry for this term and tag.
+    pub(crate) fn position(&self, term: &str, pos: Option<PosTag>) -> Option<usize> {
         self.index
             .get(&term_key(term, pos))
-            .map(|&i| &self.entries[i])
-            .filter(|e| e.term == term && e.pos == pos)
+            .copied()
+            .filter(|&i| self.entries[i].term == term && self.entries[i].pos == pos)
     }
 
     /// The entry that applies to a morpheme: the one for its tag, else the any-tag one.
     pub fn lookup(&self, form: &str, tag: PosTag) -> Option<&LexiconEntry> {
-        self.get(form, Some(tag)).or_else(|| self.get(form, None))
+        self.lookup_position(form, tag).map(|i| &self.entries[i])
+    }
+
+    /// Index of the entry that [`Lexicon::lookup`] finds.
+    pub(crate) fn lookup_position(&self, form: &str, tag: PosTag) -> Option<usize> {
+        self.position(form, Some(tag))
+            .or_else(|| self.any_tag_position(form))
+    }
+
+    /// Whether any entry matches under any tag (`*`).
+    pub(crate) fn has_any_tag(&self) -> bool {
+        self.wildcards > 0
+    }
+
+    /// Index of the any-tag entry for `term`.
+    pub(crate) fn any_tag_position(&self, term: &str) -> Option<usize> {
+        if !self.has_any_tag() {
+            return None;
+        }
+        self.position(term, None)
     }
 
     fn insert(&mut self, entry: LexiconEntry) {
@@ -111,6 +158,7 @@ impl Lexicon {
         match self.index.get(&key) {
             Some(&i) => self.entries[i] = entry,
             None => {
+                self.wildcards += usize::from(entry.pos.is_none());
                 self.index.insert(key, self.entries.len());
                 self.entries.push(entry);
             }

@@ -47,10 +47,16 @@ pub struct Evidence {
 /// a neutral post: a share of the probability, the *neutral mass*, goes to neutral when the
 /// model is unsure or when the post holds no sentiment evidence.
 ///
-/// With `p` the calibrated `P(positive | polar)` and `margin = |2p - 1|`:
-/// `mass = max(1 - margin / band, 1 - evidence / min_evidence)` clamped to `[0, 1]`, where
-/// `evidence` is the summed absolute lexicon weight of the post's lexicon terms. The
-/// probabilities are then `[(1 - mass)(1 - p), mass, (1 - mass) p]`.
+/// With `p` the calibrated `P(positive | polar)`, `margin = |2p - 1|` and `evidence` the
+/// summed absolute weight of the post's lexicon terms:
+///
+/// ```text
+/// mass = max(1 - margin / band, (1 - evidence / min_evidence) * (1 - margin)^2)   in [0, 1]
+/// probabilities = [(1 - mass)(1 - p), mass, (1 - mass) p]
+/// ```
+///
+/// So a post is neutral when the classifier is close to a coin flip (the band), or when
+/// it has no clearly polar term and the classifier is not confident either.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NeutralPolicy {
     /// Polar margin below which neutral mass appears (`0` disables the band).
@@ -77,7 +83,7 @@ impl NeutralPolicy {
             0.0
         };
         let from_evidence = if self.min_evidence > 0.0 {
-            1.0 - evidence / self.min_evidence
+            (1.0 - evidence / self.min_evidence).max(0.0) * (1.0 - margin).powi(2)
         } else {
             0.0
         };
@@ -404,14 +410,22 @@ fn explain(
     for o in &featurizer.occurrences {
         let contribution = scale * o.value * toward_positive(model.steps_of(o.index));
         if o.index >= lexicon_start && o.index < config.bias_index() {
-            let Some(&hit) = matched.next() else { continue };
-            let hit = &featurizer.hits[hit as usize];
-            let span = &view.units[hit.unit as usize].span;
-            let m = &view.morphemes[hit.morpheme as usize];
+            let Some(&entry) = matched.next() else {
+                continue;
+            };
+            let entry = &model.lexicon.entries()[entry as usize];
+            let slot = LexiconSlot::from_index(o.index - lexicon_start);
+            let (first, last) = (
+                &view.units[o.units.0 as usize],
+                &view.units[o.units.1 as usize],
+            );
             evidence.push(Evidence {
-                term: format!("lexicon:{}{}/{}", hit.slot.name(), view.form(m), m.tag),
+                term: format!("lexicon:{}{}", slot.name(), entry.display_name()),
                 weight: contribution,
-                span: (span.start, span.end),
+                span: (
+                    first.span.start.min(last.span.start),
+                    first.span.end.max(last.span.end),
+                ),
             });
             continue;
         }
@@ -478,8 +492,10 @@ mod tests {
         };
         assert_eq!(policy.mass(0.5, 5.0), 1.0);
         assert_eq!(policy.mass(0.95, 5.0), 0.0);
-        assert_eq!(policy.mass(0.95, 0.0), 1.0);
-        assert!((policy.mass(0.95, 0.25) - 0.5).abs() < 1e-6);
+        // No evidence: neutral mass unless the classifier is confident.
+        assert!((policy.mass(0.95, 0.0) - 0.01).abs() < 1e-6);
+        assert!((policy.mass(0.7, 0.0) - 0.36).abs() < 1e-6);
+        assert!((policy.mass(0.7, 0.25) - 0.18).abs() < 1e-6);
     }
 
     #[test]

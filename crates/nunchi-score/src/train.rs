@@ -49,6 +49,8 @@ pub struct TrainConfig {
     pub min_lexicon_support: u64,
     /// Smallest polarity magnitude of an induced lexicon entry.
     pub min_lexicon_weight: f32,
+    /// With `nb_scaling`, also train a plain (unscaled) model and average the two.
+    pub ensemble: bool,
     /// Use the mean of the weights over all steps (Polyak–Ruppert averaging).
     pub average: bool,
     /// Scale each hashed feature by its naive-Bayes log-count ratio (NBSVM, Wang and
@@ -78,6 +80,7 @@ impl Default for TrainConfig {
             min_lexicon_weight: 0.5,
             nb_scaling: true,
             average: false,
+            ensemble: false,
             prune_below: 1e-3,
             neutral: NeutralPolicy::default(),
             source: String::new(),
@@ -542,8 +545,11 @@ fn score_rows(m: &Matrix, weights: &[f32], rows: &[usize]) -> (f64, f64) {
     (correct as f64 / n, loss / n)
 }
 
-/// Trains `epochs` epochs over `rows` in a seeded order per epoch; after each epoch,
-/// `after_epoch(epoch, weights)` may inspect the weights.
+/// Trains `epochs` epochs over `rows` in a seeded order per epoch and returns the weights
+/// over the unscaled features (what a model stores). With NB ratios and
+/// [`TrainConfig::ensemble`], a plain model is trained alongside the NB-scaled one and
+/// the two are averaged (one linear model over the same features). After each epoch,
+/// `after_epoch(epoch, weights)` may inspect the current weights.
 fn fit(
     m: &Matrix,
     rows: &[usize],
@@ -553,15 +559,34 @@ fn fit(
     mut after_epoch: impl FnMut(u32, &[f32]),
 ) -> Vec<f32> {
     let dimension = config.features.dimension();
-    let mut optimizer = Optimizer::new(dimension, m.outputs, config, l2);
+    let mut views = vec![*m];
+    if config.ensemble && m.ratios.is_some() {
+        views.push(Matrix { ratios: None, ..*m });
+    }
+    let mut optimizers: Vec<Optimizer> = views
+        .iter()
+        .map(|_| Optimizer::new(dimension, m.outputs, config, l2))
+        .collect();
     let mut order = rows.to_vec();
     let mut rng = SplitMix64(config.seed ^ 0x005e_ed0f_e90c);
+    let mut weights = Vec::new();
     for epoch in 1..=epochs {
         rng.shuffle(&mut order);
-        optimizer.epoch(m, &order);
-        after_epoch(epoch, &optimizer.result());
+        // The views are independent: one core each.
+        optimizers
+            .par_iter_mut()
+            .zip(views.par_iter())
+            .for_each(|(optimizer, view)| optimizer.epoch(view, &order));
+        weights = vec![0f32; dimension * m.outputs];
+        let share = 1.0 / views.len() as f32;
+        for (view, optimizer) in views.iter().zip(&optimizers) {
+            for (w, e) in weights.iter_mut().zip(view.effective(optimizer.result())) {
+                *w += share * e;
+            }
+        }
+        after_epoch(epoch, &weights);
     }
-    optimizer.result()
+    weights
 }
 
 /// Trains a model on `examples`.
@@ -646,6 +671,11 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
         bias: config.features.bias_index() as usize,
         outputs,
     };
+    // Weights from `fit` apply to the unscaled features.
+    let plain = Matrix {
+        ratios: None,
+        ..matrix
+    };
     let runs: Vec<(Vec<Candidate>, Vec<f32>)> = config
         .l2_candidates
         .par_iter()
@@ -659,7 +689,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
                 l2,
                 config.max_epochs,
                 |epoch, weights| {
-                    let (accuracy, loss) = score_rows(&matrix, weights, &dev_rows);
+                    let (accuracy, loss) = score_rows(&plain, weights, &dev_rows);
                     history.push(Candidate {
                         l2,
                         epoch,
@@ -674,10 +704,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
                     }
                 },
             );
-            (
-                history,
-                matrix.effective(best.map(|b| b.2).unwrap_or_default()),
-            )
+            (history, best.map(|b| b.2).unwrap_or_default())
         })
         .collect();
     let search: Vec<Candidate> = runs.iter().flat_map(|r| r.0.iter().cloned()).collect();
@@ -779,14 +806,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
             ratios: ratios.as_deref(),
             ..matrix
         };
-        let weights = matrix.effective(fit(
-            &matrix,
-            &all,
-            config,
-            chosen.l2,
-            chosen.epoch,
-            |_, _| {},
-        ));
+        let weights = fit(&matrix, &all, config, chosen.l2, chosen.epoch, |_, _| {});
         Model {
             manifest,
             lexicon: induce_lexicon(&docs, &counts, config)?,
