@@ -167,8 +167,13 @@ impl Cursor<'_> {
     }
 }
 
-/// Decodes `weights.bin`.
-pub(crate) fn decode_weights(bytes: &[u8]) -> Result<Quantized, Error> {
+/// Decodes `weights.bin`, which must hold `outputs` weights for each of `dimension`
+/// feature indices (checked before anything is allocated).
+pub(crate) fn decode_weights(
+    bytes: &[u8],
+    dimension: usize,
+    outputs: usize,
+) -> Result<Quantized, Error> {
     let invalid = |m: &str| Error::invalid(WEIGHTS_FILE, m);
     if bytes.len() < WEIGHTS_MAGIC.len() || &bytes[..WEIGHTS_MAGIC.len()] != WEIGHTS_MAGIC {
         return Err(invalid("not a nunchi weights file (wrong magic bytes)"));
@@ -198,12 +203,16 @@ pub(crate) fn decode_weights(bytes: &[u8]) -> Result<Quantized, Error> {
         bytes: body,
         at: header.at,
     };
-    let outputs = c.u32()? as usize;
-    let dimension = c.u32()? as usize;
+    let (found_outputs, found_dimension) = (c.u32()? as usize, c.u32()? as usize);
+    if (found_outputs, found_dimension) != (outputs, dimension) {
+        return Err(invalid(&format!(
+            "{found_outputs} × {found_dimension} weights, but the manifest's labels and features need {outputs} × {dimension}"
+        )));
+    }
     let rows = c.u32()? as usize;
     let step = f32::from_le_bytes(c.u32()?.to_le_bytes());
-    if !(1..=3).contains(&outputs) || dimension == 0 || dimension > (1 << 29) || rows > dimension {
-        return Err(invalid("implausible header"));
+    if rows > dimension {
+        return Err(invalid("more weight rows than features"));
     }
     if !(step.is_finite() && step > 0.0) {
         return Err(invalid("invalid quantisation step"));
@@ -295,15 +304,11 @@ impl Model {
             .take(MAX_WEIGHTS_BYTES)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::io(WEIGHTS_FILE, e))?;
-        let weights = decode_weights(&bytes)?;
-        if weights.outputs != outputs_for(manifest.labels.len())
-            || weights.steps.len() != manifest.features.dimension() * weights.outputs
-        {
-            return Err(Error::invalid(
-                WEIGHTS_FILE,
-                "weights do not match the manifest's labels and features",
-            ));
-        }
+        let weights = decode_weights(
+            &bytes,
+            manifest.features.dimension(),
+            outputs_for(manifest.labels.len()),
+        )?;
         let lexicon = Lexicon::read_tsv(lexicon).map_err(|e| match e {
             Error::Io { source, .. } => Error::io(LEXICON_FILE, source),
             other => Error::invalid(LEXICON_FILE, other.to_string()),
@@ -424,7 +429,9 @@ mod tests {
     fn weights_round_trip_exactly() {
         let q = sample();
         assert_eq!(q.stored_rows(), 4);
-        assert_eq!(decode_weights(&encode_weights(&q)).unwrap(), q);
+        assert_eq!(decode_weights(&encode_weights(&q), 40, 3).unwrap(), q);
+        assert!(decode_weights(&encode_weights(&q), 41, 3).is_err());
+        assert!(decode_weights(&encode_weights(&q), 40, 1).is_err());
         assert!((q.to_f32()[7] + 1.25).abs() < 1e-4);
     }
 
@@ -434,15 +441,18 @@ mod tests {
         for i in 0..bytes.len() {
             let mut flipped = bytes.clone();
             flipped[i] ^= 0x10;
-            assert!(decode_weights(&flipped).is_err(), "flip at {i}");
+            assert!(decode_weights(&flipped, 40, 3).is_err(), "flip at {i}");
         }
         for len in 0..bytes.len() {
-            assert!(decode_weights(&bytes[..len]).is_err(), "truncated to {len}");
+            assert!(
+                decode_weights(&bytes[..len], 40, 3).is_err(),
+                "truncated to {len}"
+            );
         }
         let mut version = bytes.clone();
         version[8] = 9;
         assert!(matches!(
-            decode_weights(&version),
+            decode_weights(&version, 40, 3),
             Err(Error::UnsupportedVersion { found: 9, .. })
         ));
     }
