@@ -333,13 +333,18 @@ fn is_emoji(c: char) -> bool {
 impl Featurizer {
     /// Featurises `view` into [`Self::occurrences`] (hashed features and bias, normalised)
     /// and [`Self::hits`] (lexicon candidates, not yet looked up).
-    pub fn featurize(&mut self, view: &PostView, config: &FeatureConfig) {
+    ///
+    /// `on_index` sees each hashed index as soon as it is known (the scorer prefetches its
+    /// weight, so that memory latency overlaps with the rest of featurising).
+    pub fn featurize(&mut self, view: &PostView, config: &FeatureConfig, on_index: impl Fn(u32)) {
         self.occurrences.clear();
         self.hits.clear();
         let shift = 64 - config.hash_bits;
         let emit = |occurrences: &mut Vec<Occurrence>, h: u64, units: (u32, u32)| {
+            let index = (h >> shift) as u32;
+            on_index(index);
             occurrences.push(Occurrence {
-                index: (h >> shift) as u32,
+                index,
                 value: 1.0,
                 units,
             })

@@ -80,6 +80,22 @@ impl Quantized {
         &self.steps[at..at + self.outputs]
     }
 
+    /// Hints the CPU to load the weights of feature `index` into cache.
+    #[inline]
+    pub fn prefetch(&self, index: u32) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(q) = self.steps.get(index as usize * self.outputs) {
+            // SAFETY: a prefetch is only a hint and never faults; the address is in bounds.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                    std::ptr::from_ref(q).cast(),
+                )
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = index;
+    }
+
     /// All weights as `f32`.
     pub fn to_f32(&self) -> Vec<f32> {
         self.steps.iter().map(|&q| q as f32 * self.step).collect()

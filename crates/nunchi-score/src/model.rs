@@ -315,7 +315,7 @@ fn predict(model: &Model, scratch: &mut Scratch, analysis: &Analysis, top_k: usi
     let view = &mut scratch.view;
     let featurizer = &mut scratch.featurizer;
     view.load(analysis);
-    featurizer.featurize(view, config);
+    featurizer.featurize(view, config, |index| model.weights.prefetch(index));
     let evidence_strength = featurizer.add_lexicon(view, &model.lexicon, config);
     let mut raw = [0f32; 3];
     let k = model.outputs();

@@ -183,7 +183,7 @@ fn featurize_all(
             |(worker, view, featurizer), example| {
                 let analysis = worker.analyze(&example.text)?;
                 view.load(analysis);
-                featurizer.featurize(view, config);
+                featurizer.featurize(view, config, |_| {});
                 let mut indices = Vec::new();
                 let value = featurizer.hashed_indices(config, &mut indices);
                 let terms = featurizer
