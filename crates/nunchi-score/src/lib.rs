@@ -45,6 +45,15 @@
 //! [`train`] learns the classifier and induces the lexicon from labeled examples
 //! ([`dataset::read_examples`]), choosing hyper-parameters and fitting calibration on a
 //! held-out dev split; it is deterministic for a seed, whatever the number of threads.
+//! The default model is retrained with `scripts/train-default-model.sh` (see
+//! `data/README.md` for its provenance, metrics and ablations); retrain it whenever the
+//! tokenizer's output changes.
+//!
+//! # Cost
+//!
+//! [`Scorer::score_analysis`] scores a post that a tokenizer worker already analysed: about
+//! a quarter of the cost of tokenizing it. `cargo bench -p nunchi-score --bench scoring`
+//! compares tokenizing, scoring an analysis, scoring text and explaining.
 #![deny(missing_docs)]
 
 mod calibration;
