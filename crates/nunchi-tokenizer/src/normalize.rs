@@ -73,7 +73,8 @@ impl Normalizer {
         for (i, c) in input.char_indices() {
             let end = (i + c.len_utf8()) as u32;
             out.text.push(c);
-            out.origin.extend(std::iter::repeat_n((i as u32, end), c.len_utf8()));
+            out.origin
+                .extend(std::iter::repeat_n((i as u32, end), c.len_utf8()));
         }
     }
 }

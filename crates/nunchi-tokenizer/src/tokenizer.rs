@@ -240,7 +240,11 @@ impl Tokenizer {
     /// As [`Worker::analyze`].
     pub fn tokenize(&self, text: &str) -> Result<Vec<crate::TokenInfo>, Error> {
         let mut worker = self.worker();
-        Ok(worker.analyze(text)?.tokens().map(|t| t.to_info()).collect())
+        Ok(worker
+            .analyze(text)?
+            .tokens()
+            .map(|t| t.to_info())
+            .collect())
     }
 }
 
@@ -418,7 +422,10 @@ fn segment_gap(
             let pos_field = token.get_detail(DETAIL_POS).unwrap_or("UNKNOWN").to_owned();
             let (pos, last_pos) = parse_pos_field(&pos_field);
             let entry_type = token.get_detail(DETAIL_TYPE).unwrap_or("*").to_owned();
-            let expression = token.get_detail(DETAIL_EXPRESSION).unwrap_or("*").to_owned();
+            let expression = token
+                .get_detail(DETAIL_EXPRESSION)
+                .unwrap_or("*")
+                .to_owned();
             let first = analysis.morphemes.len();
             let decomposed = entry_type != "*" && expression != "*" && {
                 let mut ok = true;
