@@ -223,11 +223,7 @@ impl RowShape {
     /// A [`Rejection`] for an oversized record, a wrong number of fields, a field that is
     /// not UTF-8, or a blank text.
     pub fn check<'r>(&self, record: &'r Record) -> Result<Row<'r>, Rejection> {
-        let reject = |reason: String| Rejection {
-            line: record.line,
-            reason,
-            raw: self.raw(record),
-        };
+        let reject = |reason: String| self.reject(record, reason);
         if let Some(defect) = record.defect {
             return Err(reject(self.describe(defect, record)));
         }
@@ -259,6 +255,15 @@ impl RowShape {
             )));
         }
         Ok(Row { fields, text })
+    }
+
+    /// A rejection of `record` for `reason`, with what can be kept of the raw record.
+    pub fn reject(&self, record: &Record, reason: String) -> Rejection {
+        Rejection {
+            line: record.line,
+            reason,
+            raw: self.raw(record),
+        }
     }
 
     fn column_name(&self, index: usize) -> String {
