@@ -20,6 +20,8 @@ pub enum Defect {
     RecordTooLarge,
     /// The record has more fields than could possibly be right.
     TooManyFields,
+    /// The input ended inside a quoted field: a quote was opened and never closed.
+    UnclosedQuote,
 }
 
 /// One record as read: its fields' bytes (unquoted), where it starts, and whether it was cut.
@@ -79,6 +81,7 @@ pub struct RecordReader<R> {
     input: R,
     parser: csv_core::Reader,
     limits: Limits,
+    quoting: bool,
     /// Where output goes once a record is over its limit.
     discard: Vec<u8>,
     discard_ends: Vec<usize>,
@@ -97,6 +100,7 @@ impl<R: BufRead> RecordReader<R> {
             input,
             parser,
             limits,
+            quoting,
             discard: vec![0; 64 * 1024],
             discard_ends: vec![0; 1024],
             finished: false,
@@ -127,13 +131,21 @@ impl<R: BufRead> RecordReader<R> {
         let mut last_end = 0; // end of the last completed field, in record bytes
         let mut total = 0usize; // record bytes produced so far
         let mut defect = None;
-        let mut last_byte = None;
+        let mut last_byte = None; // of the real input
+                                  // At the end of the input the parser is fed one synthetic `\n` first: outside quotes
+                                  // it ends the record as the end of input would, inside a quoted field it is content,
+                                  // which tells that a quote was never closed.
+        let mut probed = false;
+        let mut unclosed_quote = false;
         loop {
-            let input = match self.input.fill_buf() {
+            let real = match self.input.fill_buf() {
                 Ok(input) => input,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
+            let probing = real.is_empty() && self.quoting && !probed;
+            let input: &[u8] = if probing { b"\n" } else { real };
+            probed |= probing;
             let keep = defect.is_none();
             if keep {
                 if stored == data.len() {
@@ -163,10 +175,14 @@ impl<R: BufRead> RecordReader<R> {
                 }
                 last_end = end;
             }
-            if nin > 0 {
-                last_byte = Some(input[nin - 1]);
+            if probing {
+                unclosed_quote = result != csv_core::ReadRecordResult::Record;
+            } else {
+                if nin > 0 {
+                    last_byte = Some(input[nin - 1]);
+                }
+                self.input.consume(nin);
             }
-            self.input.consume(nin);
             if keep {
                 stored += nout;
             }
@@ -199,6 +215,9 @@ impl<R: BufRead> RecordReader<R> {
                 | csv_core::ReadRecordResult::OutputEndsFull => {}
             }
         }
+        if unclosed_quote && defect.is_none() {
+            defect = Some(Defect::UnclosedQuote);
+        }
         data.truncate(stored);
         // Keep only the ends of fields that lie wholly in the kept bytes.
         let kept_fields = ends[..field_count.min(ends.len())]
@@ -206,8 +225,9 @@ impl<R: BufRead> RecordReader<R> {
             .take_while(|&&end| end <= stored)
             .count();
         ends.truncate(kept_fields);
-        // The parser has counted the terminating `\n`, which is not part of the record.
-        let end_line = self.parser.line() - u64::from(last_byte == Some(b'\n'));
+        // The parser has counted the terminating `\n` (and the synthetic one), which are not
+        // part of the record.
+        let end_line = self.parser.line() - u64::from(probed) - u64::from(last_byte == Some(b'\n'));
         Ok(Some(Record {
             line,
             end_line,
@@ -364,6 +384,16 @@ mod tests {
         assert_eq!(records[1].end_line, 1002);
         assert!(records[1].defect.is_some());
         assert!(records[1].kept_bytes() <= LIMITS.record_bytes + 1);
+    }
+
+    #[test]
+    fn quote_left_open_at_the_end_is_a_defect() {
+        let records = read_all(b"id,text\n1,\"open\n2,more\n", true);
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1].defect, Some(Defect::UnclosedQuote));
+        assert_eq!((records[1].line, records[1].end_line), (2, 3));
+        let closed = read_all(b"id,text\n1,\"a \"\"b\"\" \"\n2,x\"y\"\"", true);
+        assert!(closed.iter().all(|r| r.defect.is_none()));
     }
 
     #[test]

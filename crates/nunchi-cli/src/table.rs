@@ -33,17 +33,18 @@ pub struct Table {
     pub records: RecordReader<TableInput>,
 }
 
-/// Reads the header of `input`, detecting the delimiter unless given. `file_name` (if any)
-/// hints the delimiter by its extension.
+/// Reads the first line of `input` (without a UTF-8 BOM) and picks the delimiter from it
+/// unless given; returns the delimiter and the input positioned at its start again.
+/// `file_name` (if any) hints the delimiter by its extension.
 ///
 /// # Errors
 ///
-/// The input is empty, cannot be read, or its header is not UTF-8 text.
-pub fn open_table(
+/// The input cannot be read, or is empty.
+pub fn detect_delimiter(
     mut input: TableInput,
     file_name: Option<&str>,
     options: &TableOptions,
-) -> anyhow::Result<Table> {
+) -> anyhow::Result<(u8, TableInput)> {
     let mut first_line = Vec::new();
     (&mut input)
         .take(options.max_field_bytes as u64 + 1)
@@ -58,13 +59,27 @@ pub fn open_table(
     let delimiter = options.delimiter.unwrap_or_else(|| {
         sniff_delimiter(&first_line, file_name.and_then(delimiter_from_extension))
     });
+    Ok((delimiter, Box::new(Cursor::new(first_line).chain(input))))
+}
+
+/// Reads the header of `input`, detecting the delimiter unless given (see
+/// [`detect_delimiter`]).
+///
+/// # Errors
+///
+/// The input is empty, cannot be read, or its header is not UTF-8 text.
+pub fn open_table(
+    input: TableInput,
+    file_name: Option<&str>,
+    options: &TableOptions,
+) -> anyhow::Result<Table> {
+    let (delimiter, input) = detect_delimiter(input, file_name, options)?;
     let header_limits = Limits {
         field_bytes: options.max_field_bytes,
         record_bytes: options.max_field_bytes,
         fields: 65_536,
     };
-    let chained: TableInput = Box::new(Cursor::new(first_line).chain(input));
-    let mut records = RecordReader::new(chained, delimiter, options.quoting, header_limits);
+    let mut records = RecordReader::new(input, delimiter, options.quoting, header_limits);
     let header_record = records
         .read()
         .context("cannot read the header row")?
@@ -293,6 +308,12 @@ impl RowShape {
                 "record of {} bytes is larger than {} columns at --max-field-bytes{span}",
                 record.byte_count,
                 self.header.len()
+            ),
+            Defect::UnclosedQuote => format!(
+                "a quoted field is never closed: the record runs from line {} to the end of \
+                 the input (line {}); fix the quoting, or pass --no-quoting if quotes are not \
+                 CSV quoting",
+                record.line, record.end_line
             ),
             Defect::TooManyFields => format!(
                 "{} fields, expected {} as in the header (check the delimiter and quoting)",
