@@ -1,0 +1,72 @@
+//! Labeled data for `train` and `eval`: which file, which columns, how it is delimited.
+
+use anyhow::Context;
+use clap::Args;
+use nunchi_score::dataset::{read_examples, ColumnRef, Dataset, DatasetFormat};
+
+use crate::commands::classify::TableArgs;
+use crate::input::{self, InputPath};
+use crate::table::{detect_delimiter, ColumnSpec};
+
+/// Warnings shown on stderr; the rest are counted.
+const WARNINGS_SHOWN: usize = 20;
+
+/// A labeled CSV/TSV file and how to read it.
+#[derive(Debug, Args)]
+pub struct LabeledArgs {
+    /// Labeled CSV/TSV (gzip or zstd compressed is fine), `-` for stdin.
+    #[arg(value_parser = InputPath::parse, value_name = "INPUT")]
+    pub input: InputPath,
+    /// The text column: a header name or a 1-based position.
+    #[arg(long, default_value = "document", value_parser = ColumnSpec::parse, value_name = "COLUMN")]
+    pub text_column: ColumnSpec,
+    /// The label column: a header name or a 1-based position; labels are 0/1 (NSMC),
+    /// neg/neu/pos or the label names.
+    #[arg(long, default_value = "label", value_parser = ColumnSpec::parse, value_name = "COLUMN")]
+    pub label_column: ColumnSpec,
+    #[command(flatten)]
+    pub table: TableArgs,
+}
+
+/// Reads the labeled examples, showing the loader's warnings (with their lines) on stderr.
+///
+/// # Errors
+///
+/// The file cannot be read, or is not a labeled table.
+pub fn read_labeled(args: &LabeledArgs) -> anyhow::Result<Dataset> {
+    let opened = input::open(&args.input)?;
+    let name = args.input.file().map(|p| p.to_string_lossy().into_owned());
+    let (delimiter, reader) = detect_delimiter(opened.reader, name.as_deref(), &args.table.options())
+        .with_context(|| format!("cannot read {}", args.input.display_name()))?;
+    let format = DatasetFormat {
+        delimiter,
+        quoting: !args.table.no_quoting,
+        text_column: column_ref(&args.text_column),
+        label_column: column_ref(&args.label_column),
+        ..DatasetFormat::default()
+    };
+    let dataset = read_examples(reader, &format).with_context(|| {
+        format!(
+            "cannot read labeled examples from {}: check --text-column, --label-column and \
+             --no-quoting",
+            args.input.display_name()
+        )
+    })?;
+    for warning in dataset.warnings.iter().take(WARNINGS_SHOWN) {
+        eprintln!("nunchi: {warning}");
+    }
+    if dataset.warnings.len() > WARNINGS_SHOWN {
+        eprintln!(
+            "nunchi: ... and {} more skipped rows",
+            dataset.warnings.len() - WARNINGS_SHOWN
+        );
+    }
+    Ok(dataset)
+}
+
+fn column_ref(spec: &ColumnSpec) -> ColumnRef {
+    match spec {
+        ColumnSpec::Name(name) => ColumnRef::Name(name.clone()),
+        ColumnSpec::Position(position) => ColumnRef::Index(position - 1),
+    }
+}
