@@ -53,13 +53,11 @@ pub struct OpenedInput {
     pub raw_size: Option<u64>,
     /// Raw bytes read so far; shared with the progress display.
     pub raw_consumed: Arc<AtomicU64>,
-    /// Compression detected from the magic bytes.
-    pub compression: Compression,
 }
 
 /// Compression of an input, told by its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
+enum Compression {
     /// Plain bytes.
     None,
     /// gzip, possibly several concatenated members.
@@ -91,7 +89,7 @@ pub fn open(path: &InputPath) -> anyhow::Result<OpenedInput> {
             if metadata.is_dir() {
                 bail!("{} is a directory, not a file", file.display());
             }
-            let size = metadata.is_file().then(|| metadata.len());
+            let size = metadata.is_file().then_some(metadata.len());
             (Box::new(handle), size)
         }
     };
@@ -119,7 +117,6 @@ pub fn open(path: &InputPath) -> anyhow::Result<OpenedInput> {
         reader,
         raw_size,
         raw_consumed,
-        compression,
     })
 }
 
@@ -178,7 +175,10 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    /// The detected compression and the decompressed content.
     fn read_all(path: &Path) -> (Compression, Vec<u8>) {
+        let magic = std::fs::read(path).unwrap();
+        let compression = detect(&magic[..6], &InputPath::File(path.to_owned())).unwrap();
         let mut opened = open(&InputPath::File(path.to_owned())).unwrap();
         let mut content = Vec::new();
         opened.reader.read_to_end(&mut content).unwrap();
@@ -186,7 +186,7 @@ mod tests {
             opened.raw_consumed.load(Ordering::Relaxed),
             opened.raw_size.unwrap()
         );
-        (opened.compression, content)
+        (compression, content)
     }
 
     #[test]

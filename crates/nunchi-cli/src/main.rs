@@ -39,9 +39,24 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Label every post of a CSV/TSV dump (streaming, parallel, in input order).
+    #[command(after_long_help = EXIT_CODES)]
+    Classify(commands::classify::ClassifyArgs),
+    /// Score posts given as arguments or stdin lines.
+    #[command(after_long_help = EXIT_CODES)]
+    Score(commands::score::ScoreArgs),
+    /// Train a model on labeled data and print its dev evaluation.
+    #[command(after_long_help = EXIT_CODES)]
+    Train(commands::train::TrainArgs),
+    /// Evaluate a model on labeled data.
+    #[command(after_long_help = EXIT_CODES)]
+    Eval(commands::eval::EvalArgs),
     /// Show the tokenizer's analysis of posts (for debugging dictionaries).
     #[command(after_long_help = EXIT_CODES)]
     Tokenize(commands::tokenize::TokenizeArgs),
+    /// Export a model's lexicon, or merge a user lexicon into a new model.
+    #[command(subcommand)]
+    Lexicon(commands::lexicon::LexiconCommand),
 }
 
 /// How a command that did its job ended.
@@ -92,7 +107,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         .build_global()
         .map_err(|e| anyhow::anyhow!("cannot start {} worker threads: {e}", cli.threads))?;
     match &cli.command {
+        Command::Classify(args) => commands::classify::run(args),
+        Command::Score(args) => commands::score::run(args),
+        Command::Train(args) => commands::train::run(args),
+        Command::Eval(args) => commands::eval::run(args),
         Command::Tokenize(args) => commands::tokenize::run(args),
+        Command::Lexicon(command) => commands::lexicon::run(command),
     }
 }
 

@@ -210,7 +210,7 @@ pub struct TableWriter<W: Write> {
 }
 
 enum Sink<W: Write> {
-    Delimited(csv::Writer<W>),
+    Delimited(Box<csv::Writer<W>>),
     JsonLines {
         out: W,
         /// Keys, JSON-encoded with their colon, unique.
@@ -232,7 +232,7 @@ impl<W: Write> TableWriter<W> {
                     .delimiter(if format == Format::Tsv { b'\t' } else { b',' })
                     .from_writer(out);
                 writer.write_record(columns).map_err(csv_to_io)?;
-                Sink::Delimited(writer)
+                Sink::Delimited(Box::new(writer))
             }
             Format::Jsonl => Sink::JsonLines {
                 out,

@@ -52,13 +52,6 @@ impl Record {
         })
     }
 
-    /// Field `index`, if it was kept.
-    pub fn field(&self, index: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(index)?;
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        Some(&self.data[start..end])
-    }
-
     /// Bytes of field data held in memory.
     pub fn kept_bytes(&self) -> usize {
         self.data.len()
@@ -128,6 +121,7 @@ impl<R: BufRead> RecordReader<R> {
         let mut ends: Vec<usize> = Vec::new();
         let mut stored = 0; // bytes of `data` filled
         let mut field_count = 0; // fields completed so far
+        let mut kept_ends = 0; // of which the ends are in `ends`
         let mut last_end = 0; // end of the last completed field, in record bytes
         let mut total = 0usize; // record bytes produced so far
         let mut defect = None;
@@ -188,6 +182,9 @@ impl<R: BufRead> RecordReader<R> {
             }
             total += nout;
             field_count += nend;
+            if keep {
+                kept_ends += nend;
+            }
             if defect.is_none() {
                 defect = if total - last_end > self.limits.field_bytes {
                     Some(Defect::FieldTooLarge { index: field_count })
@@ -220,7 +217,7 @@ impl<R: BufRead> RecordReader<R> {
         }
         data.truncate(stored);
         // Keep only the ends of fields that lie wholly in the kept bytes.
-        let kept_fields = ends[..field_count.min(ends.len())]
+        let kept_fields = ends[..kept_ends]
             .iter()
             .take_while(|&&end| end <= stored)
             .count();
@@ -353,6 +350,17 @@ mod tests {
     fn without_quoting_quotes_are_text() {
         let records = read_all(b"id,text\n1,\"\"\"a\"\"\n", false);
         assert_eq!(fields(&records[1]), ["1", "\"\"\"a\"\""]);
+    }
+
+    #[test]
+    fn oversized_field_keeps_a_consistent_prefix() {
+        // The cut happens inside the second field, after the first one was kept.
+        let mut input = b"a,".to_vec();
+        input.extend(vec![b'x'; 5000]);
+        let records = read_all(&input, true);
+        let kept: Vec<&[u8]> = records[0].fields().collect();
+        assert_eq!(kept, [&b"a"[..]]);
+        assert_eq!(records[0].field_count, 2);
     }
 
     #[test]

@@ -55,7 +55,10 @@ fn readme_quick_start_classifies_the_shipped_sample() {
     // must not come out all one label.
     let negative = labels.iter().filter(|l| *l == "negative").count();
     let positive = labels.iter().filter(|l| *l == "positive").count();
-    assert!(negative > 50 && positive > 20, "neg {negative} pos {positive}");
+    assert!(
+        negative > 50 && positive > 20,
+        "neg {negative} pos {positive}"
+    );
     // The header plus one row per post, nothing else.
     assert!(dir.path().read_dir().unwrap().count() == 1);
 }
@@ -180,7 +183,10 @@ fn rejected_rows_go_to_the_errors_file_with_their_lines() {
     let lines: Vec<u64> = rejected.iter().map(|(line, _)| *line).collect();
     assert_eq!(lines, [3, 5, 8]);
     assert!(rejected[0].1.contains("not valid UTF-8"), "{rejected:?}");
-    assert!(rejected[1].1.contains("1 fields, expected 2"), "{rejected:?}");
+    assert!(
+        rejected[1].1.contains("1 fields, expected 2"),
+        "{rejected:?}"
+    );
     assert!(rejected[2].1.contains("empty"), "{rejected:?}");
     let (_, rows) = parse_table(&std::fs::read(&out).unwrap(), b',');
     let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
@@ -195,9 +201,13 @@ fn without_an_errors_file_rejections_are_listed_on_stderr() {
         .write_stdin(mixed_input())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("line 3: column 2 (\"text\") is not valid UTF-8"))
+        .stderr(predicate::str::contains(
+            "line 3: column 2 (\"text\") is not valid UTF-8",
+        ))
         .stderr(predicate::str::contains("line 5: 1 fields, expected 2"))
-        .stderr(predicate::str::contains("line 8: the text column 2 (\"text\") is empty"));
+        .stderr(predicate::str::contains(
+            "line 8: the text column 2 (\"text\") is empty",
+        ));
 }
 
 #[test]
@@ -211,9 +221,15 @@ fn strict_stops_at_the_first_bad_row_and_writes_no_output() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("line 3:"))
-        .stderr(predicate::str::contains("stopped at the rejected row on line 3"));
+        .stderr(predicate::str::contains(
+            "stopped at the rejected row on line 3",
+        ));
     assert!(!out.exists());
-    assert_eq!(dir.path().read_dir().unwrap().count(), 0, "no temporary file left");
+    assert_eq!(
+        dir.path().read_dir().unwrap().count(),
+        0,
+        "no temporary file left"
+    );
 }
 
 #[test]
@@ -242,7 +258,11 @@ fn a_failing_run_leaves_the_previous_output_untouched() {
         .code(1)
         .stderr(predicate::str::contains("cannot read the input after line"));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
-    assert_eq!(dir.path().read_dir().unwrap().count(), 2, "no temporary file left");
+    assert_eq!(
+        dir.path().read_dir().unwrap().count(),
+        2,
+        "no temporary file left"
+    );
 }
 
 #[test]
@@ -283,13 +303,17 @@ fn fatal_errors_exit_1_and_say_what_to_do() {
         .args(["classify", "/nonexistent/posts.csv"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("cannot open /nonexistent/posts.csv"));
+        .stderr(predicate::str::contains(
+            "cannot open /nonexistent/posts.csv",
+        ));
     nunchi()
         .args(["classify", "--model", "/nonexistent/model"])
         .arg(repo_data("sample/posts.csv"))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("cannot load the model in /nonexistent/model"));
+        .stderr(predicate::str::contains(
+            "cannot load the model in /nonexistent/model",
+        ));
     nunchi()
         .args(["classify", "-", "--text-column", "body"])
         .write_stdin("id,post_text\n1,좋아요\n")

@@ -60,7 +60,11 @@ fn classify(dir: &Path, name: &str, input: &[u8], extra: &[&str]) -> Run {
             )),
             "{name}: {stderr}"
         );
-        assert_eq!(code, if rejected.is_empty() { 0 } else { 2 }, "{name}: {stderr}");
+        assert_eq!(
+            code,
+            if rejected.is_empty() { 0 } else { 2 },
+            "{name}: {stderr}"
+        );
     }
     Run {
         code,
@@ -85,11 +89,20 @@ fn truncated_quote_is_one_rejected_record_naming_its_lines() {
     let run = classify(dir.path(), "truncated.csv", input.as_bytes(), &[]);
     assert_eq!(run.rows_in, 2);
     assert_eq!(lines_of(&run), [3]);
-    assert!(run.rejected[0].1.contains("never closed"), "{:?}", run.rejected);
+    assert!(
+        run.rejected[0].1.contains("never closed"),
+        "{:?}",
+        run.rejected
+    );
     assert!(run.rejected[0].1.contains("line 200"), "{:?}", run.rejected);
-    // Read without quoting, the same file is 198 good rows and no rejection.
-    let run = classify(dir.path(), "unquoted.csv", input.as_bytes(), &["--no-quoting"]);
-    assert_eq!((run.rows_in, run.rejected.len()), (198, 0));
+    // Read without quoting, the same file is 199 good rows and no rejection.
+    let run = classify(
+        dir.path(),
+        "unquoted.csv",
+        input.as_bytes(),
+        &["--no-quoting"],
+    );
+    assert_eq!((run.rows_in, run.rejected.len()), (199, 0));
 }
 
 #[test]
@@ -116,7 +129,11 @@ fn ten_megabyte_field_is_rejected_and_the_run_goes_on() {
     let run = classify(dir.path(), "huge.csv", &input, &[]);
     assert_eq!(run.rows_in, 3);
     assert_eq!(lines_of(&run), [3]);
-    assert!(run.rejected[0].1.contains("--max-field-bytes"), "{:?}", run.rejected);
+    assert!(
+        run.rejected[0].1.contains("--max-field-bytes"),
+        "{:?}",
+        run.rejected
+    );
     let ids: Vec<&str> = run.rows_out.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(ids, ["1", "3"]);
 }
@@ -137,7 +154,10 @@ fn invalid_utf8_rows_are_rejected_by_line() {
     let run = classify(dir.path(), "cp949.csv", &input, &[]);
     assert_eq!(run.rows_in, 50);
     assert_eq!(lines_of(&run), [5, 15, 25, 35, 45]);
-    assert!(run.rejected.iter().all(|(_, r)| r.contains("not valid UTF-8")));
+    assert!(run
+        .rejected
+        .iter()
+        .all(|(_, r)| r.contains("not valid UTF-8")));
 }
 
 #[test]
@@ -145,7 +165,11 @@ fn empty_file_and_header_only() {
     let dir = tempfile::tempdir().unwrap();
     let empty = classify(dir.path(), "empty.csv", b"", &[]);
     assert_eq!(empty.code, 1);
-    assert!(empty.stderr.contains("the input is empty"), "{}", empty.stderr);
+    assert!(
+        empty.stderr.contains("the input is empty"),
+        "{}",
+        empty.stderr
+    );
 
     let header_only = classify(dir.path(), "header.csv", b"\xef\xbb\xbfid,text\r\n", &[]);
     assert_eq!(header_only.code, 0);

@@ -11,7 +11,14 @@ use predicates::prelude::*;
 /// Accuracy of classify's labels against NSMC's 0/1 labels.
 fn classify_accuracy(model: &Path, test: &Path) -> (f64, Vec<String>) {
     let output = nunchi()
-        .args(["classify", "--no-quoting", "-q", "--text-column", "document", "--model"])
+        .args([
+            "classify",
+            "--no-quoting",
+            "-q",
+            "--text-column",
+            "document",
+            "--model",
+        ])
         .arg(model)
         .arg(test)
         .output()
@@ -22,7 +29,11 @@ fn classify_accuracy(model: &Path, test: &Path) -> (f64, Vec<String>) {
     let correct = rows
         .iter()
         .filter(|row| {
-            let gold = if row[2] == "1" { "positive" } else { "negative" };
+            let gold = if row[2] == "1" {
+                "positive"
+            } else {
+                "negative"
+            };
             row[3] == gold
         })
         .count();
@@ -91,14 +102,16 @@ fn train_then_eval_then_classify_round_trip() {
 #[test]
 fn score_reads_arguments_and_stdin() {
     nunchi()
-        .args(["score", "이 영화 정말 최고예요 강추", "최악의 영화 시간 낭비 돈 아깝다"])
+        .args([
+            "score",
+            "이 영화 정말 최고예요 강추",
+            "최악의 영화 시간 낭비 돈 아깝다",
+        ])
         .assert()
         .success()
         .stdout(predicate::function(|out: &str| {
             let lines: Vec<&str> = out.lines().collect();
-            lines.len() == 2
-                && lines[0].starts_with("positive")
-                && lines[1].starts_with("negative")
+            lines.len() == 2 && lines[0].starts_with("positive") && lines[1].starts_with("negative")
         }));
     let output = nunchi()
         .args(["score", "--json", "--explain", "2"])
@@ -117,7 +130,12 @@ fn score_reads_arguments_and_stdin() {
     assert_eq!(lines[2]["text"], "별로예요 실망");
     assert!(lines[0]["evidence"].as_array().unwrap().len() <= 2);
     let p = &lines[0]["probabilities"];
-    let sum: f64 = p.as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    let sum: f64 = p
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
     assert!((sum - 1.0).abs() < 1e-3, "{p}");
 }
 

@@ -13,7 +13,9 @@ use crate::pipeline::{self, Chunking, Flow, Processed, RecordStage};
 use crate::records::Record;
 use crate::rejects::RejectSink;
 use crate::report::{Progress, Summary};
-use crate::table::{open_table, resolve_text_column, ColumnSpec, Rejection, RowShape, TableOptions};
+use crate::table::{
+    open_table, resolve_text_column, ColumnSpec, Rejection, RowShape, TableOptions,
+};
 use crate::Outcome;
 
 /// Arguments of `nunchi classify`.
@@ -83,7 +85,9 @@ impl TableArgs {
 pub fn parse_delimiter(arg: &str) -> Result<u8, String> {
     match arg {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if arg.len() == 1 && arg.is_ascii() && arg != "\"" && arg != "\n" => Ok(arg.as_bytes()[0]),
+        _ if arg.len() == 1 && arg.is_ascii() && arg != "\"" && arg != "\n" => {
+            Ok(arg.as_bytes()[0])
+        }
         _ => Err(format!(
             "{arg:?} is not a delimiter: give one ASCII character such as , or ; or the word tab"
         )),
@@ -113,11 +117,14 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     if let Some(note) = &added.renamed_note {
         progress.println(note);
     }
-    let format = args.format.unwrap_or_else(|| format_from_extension(args.output.as_deref()));
+    let format = args
+        .format
+        .unwrap_or_else(|| format_from_extension(args.output.as_deref()));
     let mut columns = table.header.clone();
     columns.extend(added.names.iter().cloned());
     let output = Output::create(args.output.as_deref())?;
-    let mut writer = TableWriter::new(output, format, &columns).context("cannot write the output")?;
+    let mut writer =
+        TableWriter::new(output, format, &columns).context("cannot write the output")?;
     let mut rejects = RejectSink::create(args.errors.as_deref())?;
     let mut label_counts = [0u64; 3];
     let mut rows_out = 0u64;
@@ -130,9 +137,8 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     };
     let end = pipeline::run(&mut table.records, &stage, Chunking::default(), |chunk| {
         for Processed { record, output } in chunk {
-            let checked = output.and_then(|prediction| {
-                shape.check(&record).map(|row| (row.fields, prediction))
-            });
+            let checked = output
+                .and_then(|prediction| shape.check(&record).map(|row| (row.fields, prediction)));
             match checked {
                 Ok((fields, prediction)) => {
                     writer
@@ -229,14 +235,19 @@ impl<'a> RecordStage for ClassifyStage<'a> {
             Some(k) => scorer.explain(row.text, k),
             None => scorer.score(row.text),
         };
-        scored.map_err(|e| self.shape.reject(record, format!("cannot score the text: {e}")))
+        scored.map_err(|e| {
+            self.shape
+                .reject(record, format!("cannot score the text: {e}"))
+        })
     }
 
     fn panicked(&self, record: &Record) -> Self::Output {
-        Err(self.shape.reject(
-            record,
-            "internal error while scoring this text (please report it)".into(),
-        ))
+        // Nothing of the record is touched here: it may be what made processing panic.
+        Err(Rejection {
+            line: record.line,
+            reason: "internal error while processing this row (please report it)".into(),
+            raw: Vec::new(),
+        })
     }
 }
 
@@ -330,7 +341,10 @@ mod tests {
     #[test]
     fn format_follows_the_output_extension() {
         assert_eq!(format_from_extension(Some(Path::new("a.TSV"))), Format::Tsv);
-        assert_eq!(format_from_extension(Some(Path::new("a.jsonl"))), Format::Jsonl);
+        assert_eq!(
+            format_from_extension(Some(Path::new("a.jsonl"))),
+            Format::Jsonl
+        );
         assert_eq!(format_from_extension(None), Format::Csv);
     }
 }

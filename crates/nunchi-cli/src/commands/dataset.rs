@@ -36,8 +36,9 @@ pub struct LabeledArgs {
 pub fn read_labeled(args: &LabeledArgs) -> anyhow::Result<Dataset> {
     let opened = input::open(&args.input)?;
     let name = args.input.file().map(|p| p.to_string_lossy().into_owned());
-    let (delimiter, reader) = detect_delimiter(opened.reader, name.as_deref(), &args.table.options())
-        .with_context(|| format!("cannot read {}", args.input.display_name()))?;
+    let (delimiter, reader) =
+        detect_delimiter(opened.reader, name.as_deref(), &args.table.options())
+            .with_context(|| format!("cannot read {}", args.input.display_name()))?;
     let format = DatasetFormat {
         delimiter,
         quoting: !args.table.no_quoting,

@@ -63,9 +63,7 @@ pub fn run(command: &LexiconCommand) -> anyhow::Result<Outcome> {
             let user = read_lexicon(&args.lexicon)?;
             let merged = model.with_lexicon(&user);
             write_dir_atomically(&args.output, |dir| {
-                merged
-                    .save_dir(dir)
-                    .context("cannot save the merged model")
+                merged.save_dir(dir).context("cannot save the merged model")
             })?;
             eprintln!(
                 "nunchi: merged {} user entries; the model in {} has {} lexicon entries",
@@ -84,8 +82,8 @@ pub fn run(command: &LexiconCommand) -> anyhow::Result<Outcome> {
 ///
 /// The file cannot be opened or is not a lexicon TSV.
 pub fn read_lexicon(path: &std::path::Path) -> anyhow::Result<Lexicon> {
-    let file = File::open(path)
-        .with_context(|| format!("cannot open the lexicon {}", path.display()))?;
+    let file =
+        File::open(path).with_context(|| format!("cannot open the lexicon {}", path.display()))?;
     Lexicon::read_tsv(BufReader::new(file)).with_context(|| {
         format!(
             "cannot read the lexicon {}: expected TSV with a header and term, pos, weight, \

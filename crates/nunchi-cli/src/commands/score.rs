@@ -33,7 +33,9 @@ pub struct ScoreArgs {
 /// The model cannot be loaded, or stdin/stdout fail.
 pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
     let model = load_model(&args.model)?;
-    let mut scorer = model.scorer().context("cannot create a scorer for the model")?;
+    let mut scorer = model
+        .scorer()
+        .context("cannot create a scorer for the model")?;
     let mut out = std::io::stdout().lock();
     let mut failed = 0u64;
     let counts = for_each_text(&args.texts, |item| {

@@ -47,12 +47,21 @@ pub fn parse_table(text: &[u8], delimiter: u8) -> (Vec<String>, Vec<Vec<String>>
     (header, rows)
 }
 
-/// Parses the rows of an errors file (`line,reason,record`) into (line, reason).
+/// Parses the rows of an errors file (`line,reason,record`) into (line, reason). The raw
+/// record may hold any bytes (it is kept as read), so rows are read as bytes.
 pub fn parse_errors(text: &[u8]) -> Vec<(u64, String)> {
-    let (header, rows) = parse_table(text, b',');
-    assert_eq!(header, ["line", "reason", "record"]);
-    rows.into_iter()
-        .map(|row| (row[0].parse().expect("a line number"), row[1].clone()))
+    let mut reader = csv::Reader::from_reader(text);
+    let header = reader.byte_headers().expect("a header row").clone();
+    assert_eq!(header, vec!["line", "reason", "record"]);
+    reader
+        .byte_records()
+        .map(|row| {
+            let row = row.expect("a well-formed row");
+            let line = String::from_utf8_lossy(&row[0])
+                .parse()
+                .expect("a line number");
+            (line, String::from_utf8_lossy(&row[1]).into_owned())
+        })
         .collect()
 }
 
