@@ -272,6 +272,20 @@ impl RowShape {
         Ok(Row { fields, text })
     }
 
+    /// Whether a TSV record looks like several rows swallowed by a quote: a field holds a
+    /// line break followed by a tab. Posts hardly ever contain tabs, TSV rows always do; the
+    /// usual cause is a file whose quotes are not CSV quoting (NSMC-style).
+    pub fn looks_like_swallowed_rows(&self, record: &Record) -> bool {
+        self.delimiter == b'\t'
+            && record.end_line > record.line
+            && record.fields().any(|field| {
+                field
+                    .split(|&b| b == b'\n')
+                    .skip(1)
+                    .any(|line| line.contains(&b'\t'))
+            })
+    }
+
     /// A rejection of `record` for `reason`, with what can be kept of the raw record.
     pub fn reject(&self, record: &Record, reason: String) -> Rejection {
         Rejection {
@@ -412,6 +426,23 @@ mod tests {
         assert_eq!(errors[2].0, 5);
         assert!(errors[2].1.contains("empty"));
         assert_eq!(results[4], Ok(vec!["5".into(), "a\nb".into()]));
+    }
+
+    #[test]
+    fn spots_tsv_rows_swallowed_by_a_quote() {
+        let input = "id\ttext\n1\t\"인용으로 시작\n2\t다음 행\n3\t\"끝\"\n4\t\"여러\n줄\"\n";
+        let mut table = open(input.as_bytes(), None).unwrap();
+        let shape = RowShape {
+            header: table.header.clone(),
+            text_column: 1,
+            delimiter: table.delimiter,
+            max_field_bytes: 1000,
+        };
+        let mut flags = Vec::new();
+        while let Some(record) = table.records.read().unwrap() {
+            flags.push(shape.looks_like_swallowed_rows(&record));
+        }
+        assert_eq!(flags, [true, false]);
     }
 
     #[test]

@@ -208,3 +208,26 @@ fn binary_garbage_never_panics() {
         assert!(run.rows_in > 0);
     }
 }
+
+#[test]
+fn tsv_rows_swallowed_by_a_stray_quote_are_pointed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    // NSMC-style: a review opens a quote, a later one closes it.
+    let input = "id\treview\n1\t\"제목부터 별로\n2\t그냥 그래요\n3\t끝까지 \"봤다\"\n4\t좋아요\n";
+    let run = classify(dir.path(), "stray.tsv", input.as_bytes(), &[]);
+    assert_eq!(run.rows_in, 2);
+    assert!(
+        run.stderr
+            .contains("line 2: a quoted field runs to line 4 and holds tabs"),
+        "{}",
+        run.stderr
+    );
+    let run = classify(
+        dir.path(),
+        "stray2.tsv",
+        input.as_bytes(),
+        &["--no-quoting"],
+    );
+    assert_eq!(run.rows_in, 4);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}

@@ -129,6 +129,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     let mut label_counts = [0u64; 3];
     let mut rows_out = 0u64;
     let mut stopped_at = None;
+    let mut swallowed = SwallowedRows::default();
 
     let stage = ClassifyStage {
         model: &model,
@@ -141,6 +142,9 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
                 .and_then(|prediction| shape.check(&record).map(|row| (row.fields, prediction)));
             match checked {
                 Ok((fields, prediction)) => {
+                    if shape.looks_like_swallowed_rows(&record) {
+                        swallowed.note(&record, &progress);
+                    }
                     writer
                         .write_row(&fields, &added.cells(&prediction, format))
                         .context("cannot write the output")?;
@@ -160,6 +164,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
         Ok(Flow::Continue)
     })?;
     progress.finish();
+    swallowed.report();
     let rows_rejected = rejects.count();
     let rejects_file = rejects.file_name();
     rejects.finish(&progress)?;
@@ -199,6 +204,36 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
         eprintln!("{summary}");
     }
     Ok(Outcome::from_skipped(rows_rejected))
+}
+
+/// TSV records that look like several rows swallowed by a quote: the first is shown with its
+/// lines, the rest counted, since they are not errors but likely a wrong quoting setting.
+#[derive(Default)]
+struct SwallowedRows {
+    count: u64,
+}
+
+impl SwallowedRows {
+    fn note(&mut self, record: &Record, progress: &Progress) {
+        self.count += 1;
+        if self.count == 1 {
+            progress.println(&format!(
+                "nunchi: warning: line {}: a quoted field runs to line {} and holds tabs, as if \
+                 it swallowed rows; if quotes in this file are not CSV quoting, pass --no-quoting",
+                record.line, record.end_line
+            ));
+        }
+    }
+
+    fn report(&self) {
+        if self.count > 1 {
+            eprintln!(
+                "nunchi: warning: {} rows in all look like several rows swallowed by a quote \
+                 (see --no-quoting)",
+                self.count
+            );
+        }
+    }
 }
 
 fn format_from_extension(output: Option<&Path>) -> Format {
