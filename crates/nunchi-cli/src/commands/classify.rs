@@ -113,7 +113,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
         delimiter: table.delimiter,
         max_field_bytes: args.table.max_field_bytes,
     };
-    let added = AddedColumns::new(&table.header, model.labels(), args.explain.is_some());
+    let added = AddedColumns::new(&table.header, args.explain.is_some());
     if let Some(note) = &added.renamed_note {
         progress.println(note);
     }
@@ -193,8 +193,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
             rows_in: end.records_read,
             rows_out,
             rows_rejected,
-            labels: model
-                .labels()
+            labels: Label::ALL
                 .iter()
                 .map(|label| (label.to_string(), label_counts[label.index()]))
                 .collect(),
@@ -286,19 +285,19 @@ impl<'a> RecordStage for ClassifyStage<'a> {
     }
 }
 
-/// The columns classify adds after the input's.
+/// The columns classify adds after the input's. Every label gets a probability column: a
+/// model trained on negative and positive posts only still says neutral (by its rule).
 struct AddedColumns {
     names: Vec<String>,
-    labels: Vec<Label>,
     explain: bool,
     /// Set when a name clashed with an input column and the added ones were prefixed.
     renamed_note: Option<String>,
 }
 
 impl AddedColumns {
-    fn new(header: &[String], labels: &[Label], explain: bool) -> Self {
+    fn new(header: &[String], explain: bool) -> Self {
         let mut base = vec!["label".to_owned(), "polarity".to_owned()];
-        base.extend(labels.iter().map(|label| format!("p_{label}")));
+        base.extend(Label::ALL.iter().map(|label| format!("p_{label}")));
         base.push("confidence".to_owned());
         if explain {
             base.push("evidence".to_owned());
@@ -316,7 +315,6 @@ impl AddedColumns {
         };
         AddedColumns {
             names,
-            labels: labels.to_vec(),
             explain,
             renamed_note,
         }
@@ -326,7 +324,7 @@ impl AddedColumns {
         let mut cells = Vec::with_capacity(self.names.len());
         cells.push(Cell::Text(prediction.label.to_string()));
         cells.push(Cell::Number(prediction.polarity));
-        for label in &self.labels {
+        for label in Label::ALL {
             cells.push(Cell::Number(prediction.probabilities[label.index()]));
         }
         cells.push(Cell::Number(prediction.confidence));

@@ -1,8 +1,8 @@
 //! Labeled data for `train` and `eval`: which file, which columns, how it is delimited.
 
 use anyhow::Context;
-use clap::Args;
-use nunchi_score::dataset::{read_examples, ColumnRef, Dataset, DatasetFormat};
+use clap::{Args, ValueEnum};
+use nunchi_score::dataset::{read_examples, ColumnRef, Dataset, DatasetFormat, LabelMapping};
 
 use crate::commands::classify::TableArgs;
 use crate::input::{self, InputPath};
@@ -20,10 +20,12 @@ pub struct LabeledArgs {
     /// The text column: a header name or a 1-based position.
     #[arg(long, default_value = "document", value_parser = ColumnSpec::parse, value_name = "COLUMN")]
     pub text_column: ColumnSpec,
-    /// The label column: a header name or a 1-based position; labels are 0/1 (NSMC),
-    /// neg/neu/pos or the label names.
+    /// The label column: a header name or a 1-based position.
     #[arg(long, default_value = "label", value_parser = ColumnSpec::parse, value_name = "COLUMN")]
     pub label_column: ColumnSpec,
+    /// How label values read.
+    #[arg(long, value_enum, default_value_t = LabelValues::Binary)]
+    pub labels: LabelValues,
     #[command(flatten)]
     pub table: TableArgs,
 }
@@ -44,7 +46,8 @@ pub fn read_labeled(args: &LabeledArgs) -> anyhow::Result<Dataset> {
         quoting: !args.table.no_quoting,
         text_column: column_ref(&args.text_column),
         label_column: column_ref(&args.label_column),
-        ..DatasetFormat::default()
+        has_header: true,
+        labels: args.labels.mapping(),
     };
     let dataset = read_examples(reader, &format).with_context(|| {
         format!(
@@ -63,6 +66,27 @@ pub fn read_labeled(args: &LabeledArgs) -> anyhow::Result<Dataset> {
         );
     }
     Ok(dataset)
+}
+
+/// Label value conventions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LabelValues {
+    /// `0`/`1` for negative/positive (NSMC, KoBEST), and the names below.
+    Binary,
+    /// `negative`/`neutral`/`positive` or `neg`/`neu`/`pos`, any case.
+    Names,
+    /// `-1`/`0`/`1` for negative/neutral/positive.
+    Signed,
+}
+
+impl LabelValues {
+    fn mapping(self) -> LabelMapping {
+        match self {
+            LabelValues::Binary => LabelMapping::binary_digits_and_names(),
+            LabelValues::Names => LabelMapping::names(),
+            LabelValues::Signed => LabelMapping::signed(),
+        }
+    }
 }
 
 fn column_ref(spec: &ColumnSpec) -> ColumnRef {

@@ -45,9 +45,9 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
         };
         match scored {
             Ok(prediction) if args.json => {
-                writeln!(out, "{}", to_json(item.text, &prediction, model.labels()))?
+                writeln!(out, "{}", to_json(item.text, &prediction))?
             }
-            Ok(prediction) => write_human(&mut out, item.text, &prediction, model.labels())?,
+            Ok(prediction) => write_human(&mut out, item.text, &prediction)?,
             Err(e) => {
                 failed += 1;
                 eprintln!("nunchi: text {}: cannot score it: {e}", item.number);
@@ -60,13 +60,8 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
 
 /// `positive  +0.83  negative 0.08 positive 0.92  text`, then one indented line per
 /// evidence term with its weight and byte span.
-fn write_human(
-    out: &mut impl Write,
-    text: &str,
-    prediction: &Prediction,
-    labels: &[Label],
-) -> std::io::Result<()> {
-    let probabilities: Vec<String> = labels
+fn write_human(out: &mut impl Write, text: &str, prediction: &Prediction) -> std::io::Result<()> {
+    let probabilities: Vec<String> = Label::ALL
         .iter()
         .map(|label| format!("{label} {:.2}", prediction.probabilities[label.index()]))
         .collect();
@@ -88,8 +83,8 @@ fn write_human(
     Ok(())
 }
 
-fn to_json(text: &str, prediction: &Prediction, labels: &[Label]) -> serde_json::Value {
-    let probabilities: serde_json::Map<String, serde_json::Value> = labels
+fn to_json(text: &str, prediction: &Prediction) -> serde_json::Value {
+    let probabilities: serde_json::Map<String, serde_json::Value> = Label::ALL
         .iter()
         .map(|label| {
             (

@@ -21,7 +21,8 @@ pub struct TrainArgs {
     /// The model directory to write (must not exist yet).
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
-    /// Share of the examples held out to evaluate the model.
+    /// Share of the examples held out to choose hyper-parameters, calibrate and evaluate
+    /// (above 0, at most 0.5).
     #[arg(long, default_value_t = 0.1, value_name = "FRACTION")]
     pub dev_fraction: f32,
     /// Seed of the dev split and of training: the same data and seed give the same model.
@@ -41,9 +42,9 @@ pub struct TrainArgs {
 ///
 /// The data or lexicon cannot be read, training fails, or the model cannot be written.
 pub fn run(args: &TrainArgs) -> anyhow::Result<Outcome> {
-    if !(0.0..1.0).contains(&args.dev_fraction) {
+    if !(args.dev_fraction > 0.0 && args.dev_fraction <= 0.5) {
         anyhow::bail!(
-            "--dev-fraction must be at least 0 and below 1, not {}",
+            "--dev-fraction must be above 0 and at most 0.5, not {}",
             args.dev_fraction
         );
     }
@@ -51,6 +52,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<Outcome> {
     let mut config = TrainConfig {
         seed: args.seed,
         dev_fraction: args.dev_fraction,
+        source: args.data.input.display_name(),
         ..TrainConfig::default()
     };
     if let Some(path) = &args.lexicon {
