@@ -28,7 +28,8 @@ fn classify_accuracy(model: &Path, test: &Path) -> (f64, Vec<String>) {
     assert!(matches!(output.status.code(), Some(0 | 2)), "{output:?}");
     let (header, rows) = parse_table(&output.stdout, b',');
     let column = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let (negative, positive) = (column("p_negative"), column("p_positive"));
+    // NSMC has a `label` column, so the added columns are prefixed.
+    let (negative, positive) = (column("nunchi_p_negative"), column("nunchi_p_positive"));
     let correct = rows
         .iter()
         .filter(|row| {
@@ -84,7 +85,13 @@ fn train_then_eval_then_classify_round_trip() {
     let (classify_accuracy, header) = classify_accuracy(&model, &test_file);
     assert_eq!(
         header[3..8],
-        ["label", "polarity", "p_negative", "p_neutral", "p_positive"]
+        [
+            "nunchi_label",
+            "nunchi_polarity",
+            "nunchi_p_negative",
+            "nunchi_p_neutral",
+            "nunchi_p_positive"
+        ]
     );
     // classify and eval score the same examples with the same model.
     assert!(
@@ -151,12 +158,12 @@ fn lexicon_export_and_merge() {
         .clone();
     let text = String::from_utf8(exported).unwrap();
     assert!(text.lines().count() > 10, "{text}");
-    assert!(!text.contains("꿀잼각"));
+    assert!(!text.contains("\n신작\tNNG\t"));
 
     let dir = tempfile::tempdir().unwrap();
     let user = dir.path().join("user.tsv");
     let header = text.lines().next().unwrap();
-    std::fs::write(&user, format!("{header}\n꿀잼각\tNNG\t3.0\t1\n")).unwrap();
+    std::fs::write(&user, format!("{header}\n신작\tNNG\t1.0\t1\n")).unwrap();
     let merged = dir.path().join("merged");
     nunchi()
         .args(["lexicon", "merge", "--lexicon"])
@@ -170,11 +177,11 @@ fn lexicon_export_and_merge() {
         .arg(&merged)
         .assert()
         .success()
-        .stdout(predicate::str::contains("꿀잼각"));
+        .stdout(predicate::str::contains("\n신작\tNNG\t1"));
 
     let polarity = |model: Option<&Path>| -> f64 {
         let mut command = nunchi();
-        command.args(["score", "--json", "이번 신작 꿀잼각"]);
+        command.args(["score", "--json", "이번 신작 나왔네"]);
         if let Some(model) = model {
             command.arg("--model").arg(model);
         }

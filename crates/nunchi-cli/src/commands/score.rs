@@ -44,9 +44,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
             None => scorer.score(item.text),
         };
         match scored {
-            Ok(prediction) if args.json => {
-                writeln!(out, "{}", to_json(item.text, &prediction))?
-            }
+            Ok(prediction) if args.json => writeln!(out, "{}", to_json(item.text, &prediction))?,
             Ok(prediction) => write_human(&mut out, item.text, &prediction)?,
             Err(e) => {
                 failed += 1;
