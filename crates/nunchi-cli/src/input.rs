@@ -2,7 +2,7 @@
 //! first bytes say gzip or zstd, with the count of raw bytes read kept for progress.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -73,7 +73,6 @@ enum Compression {
 ///
 /// The file cannot be opened or read, or it is compressed in a format nunchi does not read.
 pub fn open(path: &InputPath) -> anyhow::Result<OpenedInput> {
-    let raw_consumed = Arc::new(AtomicU64::new(0));
     let (raw, raw_size): (Box<dyn Read + Send>, Option<u64>) = match path {
         InputPath::Stdin => (Box::new(io::stdin()), None),
         InputPath::File(file) => {
@@ -93,14 +92,34 @@ pub fn open(path: &InputPath) -> anyhow::Result<OpenedInput> {
             (Box::new(handle), size)
         }
     };
-    let counted = CountingReader {
+    from_reader(raw, raw_size, &path.display_name())
+}
+
+/// Wraps raw bytes (`raw_size` long, if known) read from `name`: detects compression from
+/// the first bytes and returns the decompressed stream.
+///
+/// # Errors
+///
+/// The first bytes cannot be read, or they name a compression nunchi does not read.
+pub fn from_reader(
+    raw: Box<dyn Read + Send>,
+    raw_size: Option<u64>,
+    name: &str,
+) -> anyhow::Result<OpenedInput> {
+    let raw_consumed = Arc::new(AtomicU64::new(0));
+    let mut counted = CountingReader {
         inner: raw,
         count: Arc::clone(&raw_consumed),
     };
-    let mut buffered = BufReader::with_capacity(256 * 1024, counted);
-    let magic =
-        peek(&mut buffered, 6).with_context(|| format!("cannot read {}", path.display_name()))?;
-    let compression = detect(&magic, path)?;
+    // `take` keeps reading until it has the bytes or the input ends: a pipe may deliver the
+    // first bytes in several pieces.
+    let mut magic = Vec::with_capacity(MAGIC_LEN);
+    (&mut counted)
+        .take(MAGIC_LEN as u64)
+        .read_to_end(&mut magic)
+        .with_context(|| format!("cannot read {name}"))?;
+    let compression = detect(&magic, name)?;
+    let buffered = BufReader::with_capacity(256 * 1024, Cursor::new(magic).chain(counted));
     let reader: Box<dyn BufRead + Send> = match compression {
         Compression::None => Box::new(buffered),
         Compression::Gzip => Box::new(BufReader::with_capacity(
@@ -120,18 +139,13 @@ pub fn open(path: &InputPath) -> anyhow::Result<OpenedInput> {
     })
 }
 
-/// Returns up to `n` first bytes without consuming them (fewer at end of input).
-fn peek(reader: &mut impl BufRead, n: usize) -> io::Result<Vec<u8>> {
-    // A pipe may deliver fewer bytes than asked at first; BufReader only refills when empty,
-    // so one fill is what we get, which is enough for a magic number in practice.
-    let available = reader.fill_buf()?;
-    Ok(available[..available.len().min(n)].to_vec())
-}
+/// Bytes enough to tell every format in [`detect`].
+const MAGIC_LEN: usize = 6;
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 
-fn detect(magic: &[u8], path: &InputPath) -> anyhow::Result<Compression> {
+fn detect(magic: &[u8], name: &str) -> anyhow::Result<Compression> {
     if magic.starts_with(GZIP_MAGIC) {
         return Ok(Compression::Gzip);
     }
@@ -147,9 +161,8 @@ fn detect(magic: &[u8], path: &InputPath) -> anyhow::Result<Compression> {
     for (prefix, format, command) in unsupported {
         if magic.starts_with(prefix) {
             bail!(
-                "{} is {format}-compressed, which nunchi does not read (gzip and zstd it does): \
-                 decompress it first, e.g. `{command} FILE | nunchi ... -`",
-                path.display_name()
+                "{name} is {format}-compressed, which nunchi does not read (gzip and zstd it \
+                 does): decompress it first, e.g. `{command} FILE | nunchi ... -`"
             );
         }
     }
@@ -178,7 +191,7 @@ mod tests {
     /// The detected compression and the decompressed content.
     fn read_all(path: &Path) -> (Compression, Vec<u8>) {
         let magic = std::fs::read(path).unwrap();
-        let compression = detect(&magic[..6], &InputPath::File(path.to_owned())).unwrap();
+        let compression = detect(&magic[..6], "test").unwrap();
         let mut opened = open(&InputPath::File(path.to_owned())).unwrap();
         let mut content = Vec::new();
         opened.reader.read_to_end(&mut content).unwrap();
@@ -219,6 +232,32 @@ mod tests {
         let zst = dir.path().join("posts");
         std::fs::write(&zst, zstd::encode_all(text.as_bytes(), 3).unwrap()).unwrap();
         assert_eq!(read_all(&zst), (Compression::Zstd, text.into_bytes()));
+    }
+
+    /// Hands out one byte per read, like a slow pipe.
+    struct Trickle(Vec<u8>, usize);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.get(self.1), buf.first_mut()) {
+                (Some(&byte), Some(slot)) => {
+                    *slot = byte;
+                    self.1 += 1;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn magic_bytes_arriving_one_at_a_time_are_recognised() {
+        let text = "id,text\n1,좋아요\n";
+        let zst = zstd::encode_all(text.as_bytes(), 3).unwrap();
+        let mut opened = from_reader(Box::new(Trickle(zst, 0)), None, "pipe").unwrap();
+        let mut content = String::new();
+        opened.reader.read_to_string(&mut content).unwrap();
+        assert_eq!(content, text);
     }
 
     #[test]
