@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use nunchi_score::dataset::{read_examples, ColumnRef, Dataset, DatasetFormat, LabelMapping};
+use nunchi_score::dataset::{
+    read_examples, ColumnRef, DataWarning, Dataset, DatasetFormat, LabelMapping,
+};
 
 use crate::commands::classify::TableArgs;
 use crate::input::{self, InputPath};
@@ -56,16 +58,21 @@ pub fn read_labeled(args: &LabeledArgs) -> anyhow::Result<Dataset> {
             args.input.display_name()
         )
     })?;
-    for warning in dataset.warnings.iter().take(WARNINGS_SHOWN) {
+    show_warnings(&dataset.warnings, "skipped rows");
+    Ok(dataset)
+}
+
+/// Shows the first warnings (each names its line) on stderr and counts the rest.
+pub fn show_warnings(warnings: &[DataWarning], what: &str) {
+    for warning in warnings.iter().take(WARNINGS_SHOWN) {
         eprintln!("nunchi: {warning}");
     }
-    if dataset.warnings.len() > WARNINGS_SHOWN {
+    if warnings.len() > WARNINGS_SHOWN {
         eprintln!(
-            "nunchi: ... and {} more skipped rows",
-            dataset.warnings.len() - WARNINGS_SHOWN
+            "nunchi: ... and {} more {what}",
+            warnings.len() - WARNINGS_SHOWN
         );
     }
-    Ok(dataset)
 }
 
 /// Label value conventions.

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use nunchi_score::{train, TrainConfig};
 
-use crate::commands::dataset::{read_labeled, LabeledArgs};
+use crate::commands::dataset::{read_labeled, show_warnings, LabeledArgs};
 use crate::commands::lexicon::read_lexicon;
 use crate::output::write_dir_atomically;
 use crate::Outcome;
@@ -64,9 +64,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<Outcome> {
         dataset.warnings.len()
     );
     let trained = train(&dataset.examples, &config).context("training failed")?;
-    for warning in &trained.warnings {
-        eprintln!("nunchi: {warning}");
-    }
+    show_warnings(&trained.warnings, "examples dropped in training");
     write_dir_atomically(&args.output, |dir| {
         trained.model.save_dir(dir).context("cannot save the model")
     })?;
