@@ -40,7 +40,7 @@ pub enum Error {
         /// Its length in bytes.
         len: usize,
     },
-    /// Morphological analysis failed inside lindera.
+    /// Morphological analysis failed: the dictionary left no path through the lattice.
     #[error("morphological analysis failed: {0}")]
     Analysis(String),
 }

@@ -1,5 +1,10 @@
-//! Korean morphological tokenizer for social posts: [lindera] with the mecab-ko-dic
-//! dictionary (ko-dic), behind the normalisation that real posts need.
+//! Korean morphological tokenizer for social posts: the mecab-ko-dic dictionary (ko-dic, as
+//! [lindera] ships it), behind the normalisation that real posts need.
+//!
+//! Segmentation follows MeCab-ko, the reference engine for that dictionary: whitespace is
+//! skipped rather than analysed, and a word after a space pays mecab-ko-dic's left-space
+//! penalty. On 2,000 NSMC reviews and 301 tweets it gives MeCab-ko's tokens exactly
+//! (`tests/mecab_parity.rs`).
 //!
 //! A [`Tokenizer`] is built once and shared by all threads (it is `Send + Sync`); each
 //! thread analyses posts through its own [`Worker`], whose buffers are reused from post to
@@ -21,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod lattice;
 pub mod normalize;
 mod pos;
 mod token;

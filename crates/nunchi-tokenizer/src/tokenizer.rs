@@ -3,13 +3,14 @@
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lindera::dictionary::{Dictionary, DictionaryBuilder, UserDictionary};
-use lindera::mode::Mode;
-use lindera::segmenter::Segmenter;
-use lindera::worker::SegmentWorker;
 
 use crate::error::Error;
+use crate::lattice::{
+    Lattice, Lexicon, Piece, Segment, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE,
+};
 use crate::normalize::{Normalized, Normalizer};
 use crate::pos::PosTag;
 use crate::token::{MorphemeRecord, Token};
@@ -21,7 +22,7 @@ pub const EMBEDDED_DICTIONARY_ID: &str = "mecab-ko-dic-2.1.1-20180720 (lindera-k
 /// and shared by every thread. Each thread analyses through its own [`Worker`].
 #[derive(Clone)]
 pub struct Tokenizer {
-    segmenter: Segmenter,
+    lexicon: Arc<Lexicon>,
     normalizer: Normalizer,
     dictionary_id: String,
 }
@@ -124,9 +125,9 @@ impl TokenizerBuilder {
             None => None,
             Some((path, bytes)) => Some(build_user_dictionary(&dictionary, path, &bytes)?),
         };
-        let segmenter = Segmenter::new(Mode::Normal, dictionary, user_dictionary);
+        let lexicon = Lexicon::new(dictionary, user_dictionary, &dictionary_id)?;
         Ok(Tokenizer {
-            segmenter,
+            lexicon: Arc::new(lexicon),
             normalizer: self.normalizer,
             dictionary_id,
         })
@@ -226,7 +227,9 @@ impl Tokenizer {
     /// A per-thread worker with its own reusable buffers.
     pub fn worker(&self) -> Worker {
         Worker {
-            segment: self.segmenter.new_worker(),
+            lexicon: Arc::clone(&self.lexicon),
+            lattice: Lattice::default(),
+            segments: Vec::new(),
             normalizer: self.normalizer.clone(),
             analysis: Analysis::default(),
         }
@@ -240,15 +243,20 @@ impl Tokenizer {
     /// As [`Worker::analyze`].
     pub fn tokenize(&self, text: &str) -> Result<Vec<crate::TokenInfo>, Error> {
         let mut worker = self.worker();
-        Ok(worker.analyze(text)?.tokens().map(|t| t.to_info()).collect())
+        Ok(worker
+            .analyze(text)?
+            .tokens()
+            .map(|t| t.to_info())
+            .collect())
     }
 }
 
-/// Per-thread analysis state: lindera's lattice plus nunchi's buffers, reused across posts
-/// so that a batch allocates little per post. Create one per thread with
-/// [`Tokenizer::worker`].
+/// Per-thread analysis state: the lattice and nunchi's buffers, reused across posts so that a
+/// batch allocates little per post. Create one per thread with [`Tokenizer::worker`].
 pub struct Worker {
-    segment: SegmentWorker,
+    lexicon: Arc<Lexicon>,
+    lattice: Lattice,
+    segments: Vec<Segment>,
     normalizer: Normalizer,
     analysis: Analysis,
 }
@@ -344,27 +352,35 @@ impl Analysis {
         });
     }
 
+    /// Pushes a morpheme whose form is `surface`, a range of the normalised text.
+    fn push_surface_morpheme(&mut self, surface: Range<usize>, tag: PosTag) {
+        let start = self.forms.len();
+        self.forms.push_str(&self.normalized.text()[surface]);
+        self.record_morpheme(start, tag);
+    }
+
     fn push_morpheme(&mut self, form: &str, tag: PosTag) {
-        let start = self.forms.len() as u32;
+        let start = self.forms.len();
         self.forms.push_str(form);
+        self.record_morpheme(start, tag);
+    }
+
+    /// Records the morpheme whose form was just appended to the arena from `start` on.
+    fn record_morpheme(&mut self, start: usize, tag: PosTag) {
         self.morphemes.push(MorphemeRecord {
-            form: start..self.forms.len() as u32,
+            form: start as u32..self.forms.len() as u32,
             tag,
         });
     }
 }
-
-// Field positions in ko-dic's details (after surface and the three cost fields).
-const DETAIL_POS: usize = 0;
-const DETAIL_TYPE: usize = 4;
-const DETAIL_EXPRESSION: usize = 7;
 
 impl Worker {
     /// Normalises and analyses one post. The result borrows the worker until the next call.
     ///
     /// # Errors
     ///
-    /// [`Error::InputTooLong`] for input over 4 GiB; [`Error::Analysis`] if lindera fails.
+    /// [`Error::InputTooLong`] for input over 4 GiB; [`Error::Analysis`] if the dictionary
+    /// leaves no path through the lattice (a malformed dictionary).
     pub fn analyze(&mut self, text: &str) -> Result<&Analysis, Error> {
         if text.len() > u32::MAX as usize / 2 {
             return Err(Error::InputTooLong { len: text.len() });
@@ -373,86 +389,62 @@ impl Worker {
         analysis.clear();
         self.normalizer
             .normalize_into(text, &mut analysis.normalized);
-        let normalized_len = analysis.normalized.text().len();
-        let mut gap_start = 0;
-        let unit_count = analysis.normalized.units().len();
-        for unit_index in 0..=unit_count {
-            let (gap_end, unit) = match analysis.normalized.units().get(unit_index) {
-                Some(unit) => (unit.range.start, Some(unit.clone())),
-                None => (normalized_len, None),
-            };
-            if gap_start < gap_end {
-                segment_gap(&mut self.segment, analysis, gap_start..gap_end)?;
-            }
-            if let Some(unit) = unit {
-                let first = analysis.morphemes.len();
-                let surface = unit.range.clone();
-                let form = analysis.normalized.text()[surface.clone()].to_owned();
-                analysis.push_morpheme(&form, unit.tag);
-                analysis.push_token(surface, unit.tag, unit.tag, false, first);
-                gap_start = unit.range.end;
-            }
-        }
+        self.segments.clear();
+        self.lattice.segment(
+            &self.lexicon,
+            analysis.normalized.text(),
+            analysis.normalized.units(),
+            &mut self.segments,
+        )?;
+        push_segments(&self.lexicon, analysis, &self.segments);
         Ok(&self.analysis)
     }
 }
 
-/// Runs lindera over `gap` (a range of the normalised text without social units) and appends
-/// its tokens.
-fn segment_gap(
-    segment: &mut SegmentWorker,
-    analysis: &mut Analysis,
-    gap: Range<usize>,
-) -> Result<(), Error> {
-    // The normalised text is borrowed from `analysis`, which we also push into: take it out
-    // for the duration (no copy, it is moved back).
-    let normalized = std::mem::take(&mut analysis.normalized);
-    let result = (|| {
-        let text = &normalized.text()[gap.clone()];
-        let mut tokens = segment
-            .segment(text)
-            .map_err(|e| Error::Analysis(e.to_string()))?;
-        for token in tokens.iter_mut() {
-            let surface = gap.start + token.byte_start..gap.start + token.byte_end;
-            let is_unknown = token.word_id.is_unknown();
-            let pos_field = token.get_detail(DETAIL_POS).unwrap_or("UNKNOWN").to_owned();
-            let (pos, last_pos) = parse_pos_field(&pos_field);
-            let entry_type = token.get_detail(DETAIL_TYPE).unwrap_or("*").to_owned();
-            let expression = token.get_detail(DETAIL_EXPRESSION).unwrap_or("*").to_owned();
-            let first = analysis.morphemes.len();
-            let decomposed = entry_type != "*" && expression != "*" && {
-                let mut ok = true;
-                for part in expression.split('+') {
-                    let mut fields = part.split('/');
-                    match (fields.next(), fields.next().map(str::parse::<PosTag>)) {
-                        (Some(form), Some(Ok(tag))) if !form.is_empty() => {
-                            analysis.push_morpheme(form, tag)
-                        }
-                        _ => ok = false,
-                    }
-                }
-                ok
-            };
-            if !decomposed {
-                analysis.morphemes.truncate(first);
-                analysis.push_morpheme(&normalized.text()[surface.clone()], pos);
+/// Appends a token for each segment of the normalised text.
+fn push_segments(lexicon: &Lexicon, analysis: &mut Analysis, segments: &[Segment]) {
+    for segment in segments {
+        let surface = segment.start..segment.end;
+        let word = match segment.piece {
+            Piece::Word(word) => word,
+            Piece::Unit(index) => {
+                let tag = analysis
+                    .normalized
+                    .units()
+                    .get(index)
+                    .map_or(PosTag::Unknown, |unit| unit.tag);
+                let first = analysis.morphemes.len();
+                analysis.push_surface_morpheme(surface.clone(), tag);
+                analysis.push_token(surface, tag, tag, false, first);
+                continue;
             }
-            analysis.tokens.push(TokenRecord {
-                surface: surface.start as u32..surface.end as u32,
-                span: {
-                    let span = normalized.original_span(surface.clone());
-                    span.start as u32..span.end as u32
-                },
-                pos,
-                last_pos,
-                is_unknown,
-                morphemes: first as u32..analysis.morphemes.len() as u32,
-            });
+        };
+        // One pass over the entry's fields (each pass re-validates the stored bytes).
+        let mut details = ["*"; DETAIL_EXPRESSION + 1];
+        for (slot, field) in details.iter_mut().zip(lexicon.details(word)) {
+            *slot = field;
         }
-        Ok(())
-    })();
-    analysis.normalized = normalized;
-    result
+        let (pos, last_pos) = parse_pos_field(details[DETAIL_POS]);
+        let first = analysis.morphemes.len();
+        let expression = details[DETAIL_EXPRESSION];
+        let decomposed = details[DETAIL_TYPE] != "*"
+            && expression != "*"
+            && expression.split('+').all(|part| {
+                let mut fields = part.split('/');
+                match (fields.next(), fields.next().map(str::parse::<PosTag>)) {
+                    (Some(form), Some(Ok(tag))) if !form.is_empty() => {
+                        analysis.push_morpheme(form, tag);
+                        true
+                    }
+                    _ => false,
+                }
+            });
+        if !decomposed {
+            analysis.morphemes.truncate(first);
+            analysis.push_surface_morpheme(surface.clone(), pos);
+        }
+        analysis.push_token(surface, pos, last_pos, word.is_unknown(), first);
+    }
 }
 
 /// Parses ko-dic's POS field (`NNG`, `VCP+EF`) into its first and last tag.

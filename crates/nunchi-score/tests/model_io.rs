@@ -1,0 +1,121 @@
+//! Model directory round trips and corruption handling.
+
+use std::fs;
+use std::path::Path;
+
+use nunchi_score::{Error, Model, LEXICON_FILE, MANIFEST_FILE, WEIGHTS_FILE};
+
+fn files(model: &Model) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let (mut m, mut w, mut l) = (Vec::new(), Vec::new(), Vec::new());
+    model.write(&mut m, &mut w, &mut l).unwrap();
+    (m, w, l)
+}
+
+fn load(m: &[u8], w: &[u8], l: &[u8]) -> Result<Model, Error> {
+    Model::read(m, w, l)
+}
+
+#[test]
+fn save_and_load_dir_round_trips() {
+    let model = Model::embedded().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    model.save_dir(dir.path()).unwrap();
+    let loaded = Model::load_dir(dir.path()).unwrap();
+    assert_eq!(files(&loaded), files(&model));
+    let text = "연출은 별로였지만 배우들 연기가 좋았다";
+    let a = model.scorer().unwrap().explain(text, 5).unwrap();
+    let b = loaded.scorer().unwrap().explain(text, 5).unwrap();
+    assert_eq!(a.probabilities, b.probabilities);
+    assert_eq!(a.evidence, b.evidence);
+    assert_eq!(loaded.labels(), model.labels());
+}
+
+#[test]
+fn missing_directory_is_an_io_error() {
+    let err = Model::load_dir(Path::new("/nonexistent/nunchi-model")).unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err}");
+}
+
+fn assert_invalid(result: Result<Model, Error>, what: &str) {
+    match result {
+        Err(Error::InvalidModel { .. } | Error::UnsupportedVersion { .. }) => {}
+        Err(other) => panic!("{what}: unexpected error kind {other:?}"),
+        Ok(_) => panic!("{what}: a corrupt model loaded"),
+    }
+}
+
+#[test]
+fn corrupt_weights_are_typed_errors() {
+    let (m, w, l) = files(&Model::embedded().unwrap());
+    // Flip single bytes across the file (header, body, checksum).
+    for at in [0, 8, 12, 20, 28, 100, w.len() / 2, w.len() - 5, w.len() - 1] {
+        let mut bad = w.clone();
+        bad[at] ^= 0x01;
+        assert_invalid(load(&m, &bad, &l), &format!("flipped byte {at}"));
+    }
+    for len in [0, 4, 8, 31, w.len() / 3, w.len() - 1] {
+        assert_invalid(load(&m, &w[..len], &l), &format!("truncated to {len}"));
+    }
+    let mut foreign = w.clone();
+    foreign[..8].copy_from_slice(b"PK\x03\x04zip!");
+    assert_invalid(load(&m, &foreign, &l), "wrong magic");
+    let mut version = w.clone();
+    version[8..12].copy_from_slice(&99u32.to_le_bytes());
+    match load(&m, &version, &l) {
+        Err(Error::UnsupportedVersion { found: 99, .. }) => {}
+        other => panic!("wrong version: {other:?}"),
+    }
+}
+
+#[test]
+fn garbage_manifest_and_lexicon_are_typed_errors() {
+    let (m, w, l) = files(&Model::embedded().unwrap());
+    assert_invalid(load(b"{not json", &w, &l), "garbage manifest");
+    assert_invalid(load(b"[]", &w, &l), "array manifest");
+    assert_invalid(load(&m[..m.len() / 2], &w, &l), "truncated manifest");
+    let json: serde_json::Value = serde_json::from_slice(&m).unwrap();
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = json.clone();
+        f(&mut v);
+        serde_json::to_vec(&v).unwrap()
+    };
+    match load(&edit(&|v| v["format_version"] = 7.into()), &w, &l) {
+        Err(Error::UnsupportedVersion { found: 7, .. }) => {}
+        other => panic!("manifest version: {other:?}"),
+    }
+    assert_invalid(
+        load(&edit(&|v| v["features"]["hash_bits"] = 20.into()), &w, &l),
+        "dimension mismatch",
+    );
+    assert_invalid(
+        load(
+            &edit(&|v| v["labels"] = serde_json::json!(["positive"])),
+            &w,
+            &l,
+        ),
+        "one label",
+    );
+    assert_invalid(
+        load(
+            &edit(&|v| v["labels"] = serde_json::json!(["happy", "sad"])),
+            &w,
+            &l,
+        ),
+        "unknown labels",
+    );
+    assert_invalid(load(&m, &w, b"not a lexicon"), "garbage lexicon");
+    let mut bad_lexicon = l.clone();
+    bad_lexicon.extend_from_slice("좋\tVA\tabc\t1\n".as_bytes());
+    assert_invalid(load(&m, &w, &bad_lexicon), "bad lexicon line");
+}
+
+#[test]
+fn saved_files_are_what_the_model_writes() {
+    let model = Model::embedded().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    model.save_dir(dir.path()).unwrap();
+    let (m, w, l) = files(&model);
+    assert_eq!(fs::read(dir.path().join(MANIFEST_FILE)).unwrap(), m);
+    assert_eq!(fs::read(dir.path().join(WEIGHTS_FILE)).unwrap(), w);
+    assert_eq!(fs::read(dir.path().join(LEXICON_FILE)).unwrap(), l);
+}
