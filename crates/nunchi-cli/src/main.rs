@@ -54,6 +54,10 @@ enum Command {
     /// Show the tokenizer's analysis of posts (for debugging dictionaries).
     #[command(after_long_help = EXIT_CODES)]
     Tokenize(commands::tokenize::TokenizeArgs),
+    /// Negative sentiment over time: series per time bucket and target, negative waves
+    /// (episodes), chart.
+    #[command(after_long_help = EXIT_CODES)]
+    Trend(commands::trend::TrendArgs),
     /// Export a model's lexicon, or merge a user lexicon into a new model.
     #[command(subcommand)]
     Lexicon(commands::lexicon::LexiconCommand),
@@ -112,6 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Train(args) => commands::train::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Tokenize(args) => commands::tokenize::run(args),
+        Command::Trend(args) => commands::trend::run(args),
         Command::Lexicon(command) => commands::lexicon::run(command),
     }
 }

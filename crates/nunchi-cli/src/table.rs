@@ -152,6 +152,33 @@ const TEXT_COLUMN_NAMES: [&str; 9] = [
 ///
 /// The column is not in the header, or none can be guessed.
 pub fn resolve_text_column(header: &[String], spec: Option<&ColumnSpec>) -> anyhow::Result<usize> {
+    resolve_column(
+        header,
+        spec,
+        &TEXT_COLUMN_NAMES,
+        "the text",
+        "--text-column",
+    )
+    .or_else(|e| match header.len() {
+        1 if spec.is_none() => Ok(0),
+        _ => Err(e),
+    })
+}
+
+/// Finds a column: the one given (a header name wins over a position), else the first header
+/// with one of the `guesses` names (any case). `what` ("the text") and `flag`
+/// (`--text-column`) word the error.
+///
+/// # Errors
+///
+/// The column is not in the header, or none can be guessed.
+pub fn resolve_column(
+    header: &[String],
+    spec: Option<&ColumnSpec>,
+    guesses: &[&str],
+    what: &str,
+    flag: &str,
+) -> anyhow::Result<usize> {
     let listing = || {
         header
             .iter()
@@ -177,23 +204,21 @@ pub fn resolve_text_column(header: &[String], spec: Option<&ColumnSpec>) -> anyh
                 ),
             }
         }
-        None => {
-            let guessed = TEXT_COLUMN_NAMES.iter().find_map(|candidate| {
+        None => guesses
+            .iter()
+            .find_map(|candidate| {
                 header
                     .iter()
                     .position(|h| h.trim().eq_ignore_ascii_case(candidate))
-            });
-            match guessed {
-                Some(index) => Ok(index),
-                None if header.len() == 1 => Ok(0),
-                None => bail!(
-                    "which column holds the text? None is named {}; pass --text-column NAME or \
-                     POSITION (columns: {})",
-                    TEXT_COLUMN_NAMES.join("/"),
+            })
+            .with_context(|| {
+                format!(
+                    "which column holds {what}? None is named {}; pass {flag} NAME or POSITION \
+                     (columns: {})",
+                    guesses.join("/"),
                     listing()
-                ),
-            }
-        }
+                )
+            }),
     }
 }
 

@@ -29,12 +29,6 @@ pub enum Error {
         /// Why it was not accepted.
         reason: &'static str,
     },
-    /// A label that is not `negative`, `neutral` or `positive`.
-    #[error("unknown label {value:?}: expected negative, neutral or positive")]
-    Label {
-        /// The value as given.
-        value: String,
-    },
     /// A target that cannot be matched (empty after normalisation).
     #[error("invalid target {value:?}: {reason}")]
     Target {

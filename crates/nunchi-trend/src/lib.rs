@@ -2,7 +2,8 @@
 //! and see it end.
 //!
 //! Scored posts ([`Observation`]s: time, label, polarity, matched targets, negative
-//! evidence terms) are counted into time buckets ([`BucketWidth`], [`BucketGrid`]) per
+//! evidence terms; [`Observation::from_prediction`] makes one from a `nunchi-score`
+//! prediction) are counted into time buckets ([`BucketWidth`], [`BucketGrid`]) per
 //! scope — all posts, and the posts that mention each target ([`TargetMatcher`]). A
 //! [`Monitor`] takes them one at a time and reports each closed bucket, the start of each
 //! negative wave as soon as the evidence suffices, and its end; [`analyze`] runs the same
@@ -130,7 +131,8 @@ pub use chart::ChartOptions;
 pub use detector::DetectorConfig;
 pub use error::Error;
 pub use monitor::{Monitor, MonitorConfig, Rejections};
-pub use observation::{Label, Observation};
+pub use nunchi_score::Label;
+pub use observation::Observation;
 pub use report::{Alert, BucketRow, Episode, Event, Trigger};
 pub use target::TargetMatcher;
 pub use terms::TermCount;

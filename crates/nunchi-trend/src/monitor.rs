@@ -7,11 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::bucket::{BucketGrid, BucketWidth};
 use crate::detector::{ClosedBucket, Context, DetectorConfig, ScopeDetector};
 use crate::error::Error;
-use crate::observation::{Label, Observation};
+use crate::observation::Observation;
 use crate::report::{BucketRow, Episode, Event};
 use crate::stats::Counts;
 use crate::terms::TermCounts;
 use crate::time::Zone;
+use nunchi_score::Label;
 
 /// Settings of a [`Monitor`].
 #[derive(Debug, Clone, PartialEq)]

@@ -1,63 +1,7 @@
 //! What the trend monitor consumes: one scored post.
 
-use std::fmt;
-use std::str::FromStr;
-
+use nunchi_score::{Label, Prediction};
 use serde::{Deserialize, Serialize};
-
-use crate::error::Error;
-
-/// The sentiment class of a post. Mirrors `nunchi_score::Label` (same variants, order,
-/// indices and serialised names), so that a scored post maps over one to one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Label {
-    /// Negative.
-    Negative,
-    /// Neutral (or mixed).
-    Neutral,
-    /// Positive.
-    Positive,
-}
-
-impl Label {
-    /// All labels, in index order.
-    pub const ALL: [Label; 3] = [Label::Negative, Label::Neutral, Label::Positive];
-
-    /// 0, 1, 2 for negative, neutral, positive.
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// `negative`, `neutral` or `positive`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Label::Negative => "negative",
-            Label::Neutral => "neutral",
-            Label::Positive => "positive",
-        }
-    }
-}
-
-impl fmt::Display for Label {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Label {
-    type Err = Error;
-
-    /// Reads `negative`, `neutral` or `positive` (any case).
-    fn from_str(value: &str) -> Result<Label, Error> {
-        Label::ALL
-            .into_iter()
-            .find(|label| value.trim().eq_ignore_ascii_case(label.as_str()))
-            .ok_or_else(|| Error::Label {
-                value: value.to_owned(),
-            })
-    }
-}
 
 /// One scored post, as the trend monitor sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +32,24 @@ impl Observation {
         }
     }
 
+    /// A post at `time` scored by `nunchi-score`: its label and polarity, and as negative
+    /// terms the terms of its evidence that pushed toward negative (strongest first; score
+    /// with [`Scorer::explain`](nunchi_score::Scorer::explain) to have any).
+    pub fn from_prediction(time: i64, prediction: &Prediction) -> Observation {
+        Observation {
+            time,
+            label: prediction.label,
+            polarity: prediction.polarity,
+            targets: Vec::new(),
+            negative_terms: prediction
+                .evidence
+                .iter()
+                .filter(|e| e.weight < 0.0)
+                .map(|e| e.term.clone())
+                .collect(),
+        }
+    }
+
     /// Sets the matched target indices.
     pub fn with_targets(mut self, targets: Vec<usize>) -> Observation {
         self.targets = targets;
@@ -104,16 +66,30 @@ impl Observation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nunchi_score::Evidence;
 
     #[test]
-    fn labels_round_trip() {
-        for label in Label::ALL {
-            assert_eq!(label.to_string().parse::<Label>().unwrap(), label);
-            assert_eq!(Label::ALL[label.index()], label);
-            let json = serde_json::to_string(&label).unwrap();
-            assert_eq!(json, format!("\"{label}\""));
-        }
-        assert_eq!("NEGATIVE".parse::<Label>().unwrap(), Label::Negative);
-        assert!(matches!("0".parse::<Label>(), Err(Error::Label { .. })));
+    fn a_prediction_becomes_an_observation_with_its_negative_terms() {
+        let evidence = |term: &str, weight| Evidence {
+            term: term.into(),
+            weight,
+            span: (0, 0),
+        };
+        let prediction = Prediction {
+            label: Label::Negative,
+            polarity: -0.7,
+            probabilities: [0.8, 0.1, 0.1],
+            confidence: 0.8,
+            evidence: vec![
+                evidence("황당/XR", -1.2),
+                evidence("ㅋㅋ/IC", 0.4),
+                evidence("도둑놈/NNG", -0.9),
+            ],
+        };
+        let observation = Observation::from_prediction(42, &prediction).with_targets(vec![1]);
+        assert_eq!(observation.label, Label::Negative);
+        assert_eq!(observation.polarity, -0.7);
+        assert_eq!(observation.negative_terms, ["황당/XR", "도둑놈/NNG"]);
+        assert_eq!((observation.time, observation.targets), (42, vec![1]));
     }
 }

@@ -23,7 +23,7 @@ use crate::error::Error;
 /// - a target that ends in Hangul may be followed by anything: particles and suffixes
 ///   (`아이폰이`, `아이폰은`), compounds (`아이폰케이스`) and model numbers (`아이폰15`) are
 ///   mentions of `아이폰`; `반삼성` matches `삼성` only if ko-dic splits it there.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TargetMatcher {
     targets: Vec<Target>,
 }

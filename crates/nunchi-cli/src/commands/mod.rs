@@ -8,3 +8,4 @@ pub mod model;
 pub mod score;
 pub mod tokenize;
 pub mod train;
+pub mod trend;
