@@ -1,8 +1,9 @@
 //! nunchi (눈치): sentiment analysis for Korean social posts.
 //!
 //! This facade re-exports the members' public APIs: [`tokenizer`] (normalisation and
-//! MeCab-ko-compatible morphological analysis over lindera and mecab-ko-dic) and [`score`]
-//! (features, calibrated linear classifier, lexicon, training, evaluation, model files).
+//! MeCab-ko-compatible morphological analysis over lindera and mecab-ko-dic), [`score`]
+//! (features, calibrated linear classifier, lexicon, training, evaluation, model files) and
+//! [`trend`] (sentiment over time: buckets, negative-wave alerts and episodes, charts).
 //!
 //! Load a model once, share it across threads, and give each thread its own [`Scorer`]:
 //!
@@ -26,3 +27,4 @@ pub use nunchi_score as score;
 pub use nunchi_score::{Evidence, Label, Lexicon, Model, Prediction, Scorer};
 pub use nunchi_tokenizer as tokenizer;
 pub use nunchi_tokenizer::{PosTag, Token, Tokenizer, Worker};
+pub use nunchi_trend as trend;
