@@ -2,7 +2,7 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::bucket::BucketWidth;
+use crate::bucket::{BucketGrid, BucketWidth};
 use crate::error::Error;
 use crate::monitor::{Monitor, MonitorConfig, Rejections};
 use crate::observation::Observation;
@@ -74,18 +74,25 @@ impl Trend {
 /// [`Monitor`] one by one, and closes every bucket at the end. The same detector as online,
 /// so a stream fed in time order gives the same episodes.
 ///
-/// Observations that the monitor refuses (unknown target, invalid polarity, too far ahead)
-/// are skipped and counted in [`Trend::rejections`].
+/// A batch is sorted and complete, so a long gap between posts is a real quiet stretch, not
+/// a broken timestamp: `max_gap_buckets` is widened to the data's span. Observations that
+/// the monitor refuses (unknown target, invalid polarity) are skipped and counted in
+/// [`Trend::rejections`].
 ///
 /// # Errors
 ///
 /// [`Error::Config`] if a setting is out of range.
 pub fn analyze(
     observations: impl IntoIterator<Item = Observation>,
-    config: MonitorConfig,
+    mut config: MonitorConfig,
 ) -> Result<Trend, Error> {
     let mut observations: Vec<Observation> = observations.into_iter().collect();
     observations.sort_by_key(|o| o.time);
+    if let (Some(first), Some(last)) = (observations.first(), observations.last()) {
+        let grid = BucketGrid::new(config.width, config.zone);
+        let span = grid.buckets_between(grid.start_of(first.time), last.time);
+        config.max_gap_buckets = config.max_gap_buckets.max(span.saturating_add(1));
+    }
     let mut monitor = Monitor::new(config)?;
     let mut trend = Trend::new(monitor.config());
     for observation in &observations {
@@ -97,4 +104,26 @@ pub fn analyze(
     }
     monitor.finish();
     Ok(trend.complete(&mut monitor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Label, Zone};
+
+    #[test]
+    fn a_batch_spans_any_gap_between_its_posts() {
+        let config = MonitorConfig::new("1h".parse().unwrap(), Zone::utc());
+        assert_eq!(config.max_gap_buckets, 10_000);
+        let far = 20_000 * 3_600;
+        let posts = [
+            Observation::new(far, Label::Neutral, 0.0),
+            Observation::new(0, Label::Negative, -0.5),
+        ];
+        let trend = analyze(posts, config).unwrap();
+        assert_eq!(trend.rejections.total(), 0);
+        assert_eq!(trend.series.len(), 20_001);
+        assert_eq!(trend.series[0].negative, 1);
+        assert_eq!(trend.series[20_000].neutral, 1);
+    }
 }

@@ -32,7 +32,8 @@ pub struct MonitorConfig {
     /// closes as soon as an observation at or after its end arrives).
     pub allowed_lateness: i64,
     /// An observation more than this many buckets after the oldest open one is refused
-    /// (10,000), so that one broken timestamp cannot close every bucket at once.
+    /// (10,000), so that one broken timestamp cannot close every bucket at once
+    /// ([`analyze`](crate::analyze) widens it to its data's span).
     pub max_gap_buckets: u64,
 }
 

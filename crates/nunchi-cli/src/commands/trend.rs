@@ -199,10 +199,17 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
     let config = MonitorConfig::new(args.bucket, args.timezone).with_targets(matcher.names());
     let trend = analyze(observations, config)?;
     write_outputs(args, &trend)?;
+    let refused = trend.rejections.total();
+    if refused > 0 {
+        eprintln!(
+            "nunchi: {refused} posts were not counted by the trend monitor ({:?})",
+            trend.rejections
+        );
+    }
     if !args.quiet {
         eprintln!("{}", summary(&trend, posts));
     }
-    Ok(Outcome::from_skipped(rows_rejected))
+    Ok(Outcome::from_skipped(rows_rejected + refused))
 }
 
 /// Writes every output asked for; the series to stdout if no file is named for it.
@@ -236,11 +243,20 @@ fn write_outputs(args: &TrendArgs, trend: &Trend) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The run in a few lines for stderr: volume, and each episode with its terms.
+/// The run in a few lines for stderr: volume and span, and each episode with its terms.
 fn summary(trend: &Trend, posts: usize) -> String {
+    const MINUTE: &str = "%Y-%m-%d %H:%M";
     let buckets = trend.series.iter().filter(|r| r.target.is_none()).count();
+    let span = match (trend.series.first(), trend.series.last()) {
+        (Some(first), Some(last)) => format!(
+            " from {} to {}",
+            first.start.format(MINUTE),
+            last.end.format(MINUTE)
+        ),
+        _ => String::new(),
+    };
     let mut text = format!(
-        "nunchi: {posts} posts in {buckets} buckets of {} ({}); {} episode(s)",
+        "nunchi: {posts} posts{span}: {buckets} buckets of {} ({}); {} episode(s)",
         trend.width,
         trend.zone,
         trend.episodes.len()
