@@ -277,36 +277,19 @@ fn morpheme_hash(form: &str, tag: PosTag) -> u64 {
 
 /// Whether a morpheme with this tag can be a lexicon term.
 pub(crate) fn is_lexicon_candidate(tag: PosTag) -> bool {
-    !matches!(
-        tag,
-        PosTag::Jks
-            | PosTag::Jkc
-            | PosTag::Jkg
-            | PosTag::Jko
-            | PosTag::Jkb
-            | PosTag::Jkv
-            | PosTag::Jkq
-            | PosTag::Jx
-            | PosTag::Jc
-            | PosTag::Ep
-            | PosTag::Ef
-            | PosTag::Ec
-            | PosTag::Etn
-            | PosTag::Etm
-            | PosTag::Xsn
-            | PosTag::Xsv
-            | PosTag::Xsa
-            | PosTag::Vcp
-            | PosTag::Sf
-            | PosTag::Se
-            | PosTag::Sso
-            | PosTag::Ssc
-            | PosTag::Sc
-            | PosTag::Sn
-            | PosTag::Sp
-            | PosTag::Url
-            | PosTag::Mention
-    )
+    !(tag.is_grammatical()
+        || matches!(
+            tag,
+            PosTag::Sf
+                | PosTag::Se
+                | PosTag::Sso
+                | PosTag::Ssc
+                | PosTag::Sc
+                | PosTag::Sn
+                | PosTag::Sp
+                | PosTag::Url
+                | PosTag::Mention
+        ))
 }
 
 /// Social signal of a token surface.

@@ -282,31 +282,7 @@ impl PostView {
 }
 
 fn starts_unit(tag: PosTag) -> bool {
-    !matches!(
-        tag,
-        PosTag::Jks
-            | PosTag::Jkc
-            | PosTag::Jkg
-            | PosTag::Jko
-            | PosTag::Jkb
-            | PosTag::Jkv
-            | PosTag::Jkq
-            | PosTag::Jx
-            | PosTag::Jc
-            | PosTag::Ep
-            | PosTag::Ef
-            | PosTag::Ec
-            | PosTag::Etn
-            | PosTag::Etm
-            | PosTag::Xsn
-            | PosTag::Xsv
-            | PosTag::Xsa
-            | PosTag::Vcp
-            | PosTag::Sf
-            | PosTag::Se
-            | PosTag::Ssc
-            | PosTag::Sc
-    )
+    !(tag.is_grammatical() || matches!(tag, PosTag::Sf | PosTag::Se | PosTag::Ssc | PosTag::Sc))
 }
 
 fn is_predicate_head(tag: PosTag) -> bool {

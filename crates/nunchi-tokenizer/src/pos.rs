@@ -162,6 +162,33 @@ impl PosTag {
         )
     }
 
+    /// Whether the tag is a bound grammatical morpheme: a particle, an ending, a derivational
+    /// suffix or the copula 이다. Such a morpheme never starts a word and carries no sentiment
+    /// of its own.
+    pub fn is_grammatical(self) -> bool {
+        matches!(
+            self,
+            PosTag::Jks
+                | PosTag::Jkc
+                | PosTag::Jkg
+                | PosTag::Jko
+                | PosTag::Jkb
+                | PosTag::Jkv
+                | PosTag::Jkq
+                | PosTag::Jx
+                | PosTag::Jc
+                | PosTag::Ep
+                | PosTag::Ef
+                | PosTag::Ec
+                | PosTag::Etn
+                | PosTag::Etm
+                | PosTag::Xsn
+                | PosTag::Xsv
+                | PosTag::Xsa
+                | PosTag::Vcp
+        )
+    }
+
     /// Whether the tag marks a content word (noun, predicate, adverb, interjection, root).
     pub fn is_content(self) -> bool {
         matches!(
