@@ -315,6 +315,20 @@ pub fn rounded(number: f32) -> serde_json::Value {
     serde_json::Number::from_f64(value).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
+/// Evidence terms as JSON objects: term, weight and byte span in the post.
+pub fn evidence_json(evidence: &[nunchi_score::Evidence]) -> Vec<serde_json::Value> {
+    evidence
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "term": e.term,
+                "weight": rounded(e.weight),
+                "span": [e.span.0, e.span.1],
+            })
+        })
+        .collect()
+}
+
 /// JSON object keys for the columns: a repeated or empty header name gets a suffix so that
 /// no key is lost.
 fn unique_keys(columns: &[String]) -> Vec<String> {

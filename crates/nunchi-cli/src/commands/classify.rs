@@ -8,7 +8,7 @@ use nunchi_score::{Evidence, Label, Model, Prediction, Scorer};
 
 use crate::commands::model::{load_model, ModelArg};
 use crate::input::{self, InputPath};
-use crate::output::{rounded, Cell, Format, Output, TableWriter};
+use crate::output::{evidence_json, Cell, Format, Output, TableWriter};
 use crate::pipeline::{self, Chunking, Flow, Processed, RecordStage};
 use crate::records::Record;
 use crate::rejects::RejectSink;
@@ -42,6 +42,13 @@ pub struct ClassifyArgs {
     pub explain: Option<usize>,
     #[command(flatten)]
     pub model: ModelArg,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Where rejected rows go and how much is said on stderr (shared with `trend`).
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// Write rejected rows to this CSV (line, reason, raw record) instead of listing them on
     /// stderr.
     #[arg(long, value_name = "FILE")]
@@ -102,7 +109,7 @@ pub fn parse_delimiter(arg: &str) -> Result<u8, String> {
 pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     let model = load_model(&args.model)?;
     let opened = input::open(&args.input)?;
-    let progress = Progress::new(args.quiet, opened.raw_size, opened.raw_consumed.clone());
+    let progress = Progress::new(args.run.quiet, opened.raw_size, opened.raw_consumed.clone());
     let file_name = args.input.file().map(|p| p.to_string_lossy().into_owned());
     let mut table = open_table(opened.reader, file_name.as_deref(), &args.table.options())
         .with_context(|| format!("cannot read {}", args.input.display_name()))?;
@@ -125,7 +132,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     let output = Output::create(args.output.as_deref())?;
     let mut writer =
         TableWriter::new(output, format, &columns).context("cannot write the output")?;
-    let mut rejects = RejectSink::create(args.errors.as_deref())?;
+    let mut rejects = RejectSink::create(args.run.errors.as_deref())?;
     let mut label_counts = [0u64; 3];
     let mut rows_out = 0u64;
     let mut stopped_at = None;
@@ -153,7 +160,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
                 }
                 Err(rejection) => {
                     rejects.add(&rejection, &progress)?;
-                    if args.strict {
+                    if args.run.strict {
                         stopped_at = Some(rejection.line);
                         return Ok(Flow::Stop);
                     }
@@ -188,7 +195,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
         );
     }
     output.commit()?;
-    if !args.quiet {
+    if !args.run.quiet {
         let summary = Summary {
             rows_in: end.records_read,
             rows_out,
@@ -343,16 +350,7 @@ fn evidence_cell(evidence: &[Evidence], format: Format) -> Cell {
         .collect::<Vec<_>>()
         .join("; ");
     let json = if format == Format::Jsonl {
-        evidence
-            .iter()
-            .map(|e| {
-                serde_json::json!({
-                    "term": e.term,
-                    "weight": rounded(e.weight),
-                    "span": [e.span.0, e.span.1],
-                })
-            })
-            .collect()
+        evidence_json(evidence).into()
     } else {
         serde_json::Value::Null
     };

@@ -7,7 +7,7 @@ use clap::Args;
 use nunchi_score::{Label, Prediction};
 
 use crate::commands::model::{load_model, ModelArg};
-use crate::output::rounded;
+use crate::output::{evidence_json, rounded};
 use crate::text_lines::for_each_text;
 use crate::Outcome;
 
@@ -91,17 +91,7 @@ fn to_json(text: &str, prediction: &Prediction) -> serde_json::Value {
             )
         })
         .collect();
-    let evidence: Vec<serde_json::Value> = prediction
-        .evidence
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "term": e.term,
-                "weight": rounded(e.weight),
-                "span": [e.span.0, e.span.1],
-            })
-        })
-        .collect();
+    let evidence = evidence_json(&prediction.evidence);
     serde_json::json!({
         "text": text,
         "label": prediction.label.as_str(),

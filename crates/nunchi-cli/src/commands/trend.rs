@@ -13,7 +13,7 @@ use nunchi_trend::{
     Observation, TargetMatcher, Trend, Zone,
 };
 
-use crate::commands::classify::TableArgs;
+use crate::commands::classify::{RunArgs, TableArgs};
 use crate::commands::model::{load_model, ModelArg};
 use crate::input::{self, InputPath};
 use crate::output::Output;
@@ -77,17 +77,8 @@ pub struct TrendArgs {
     pub table: TableArgs,
     #[command(flatten)]
     pub model: ModelArg,
-    /// Write rejected rows to this CSV (line, reason, raw record) instead of listing them on
-    /// stderr.
-    #[arg(long, value_name = "FILE")]
-    pub errors: Option<PathBuf>,
-    /// Stop at the first rejected row (exit code 2) instead of going on; nothing is then
-    /// written.
-    #[arg(long)]
-    pub strict: bool,
-    /// No progress line and no summary on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 fn parse_zone(arg: &str) -> Result<Zone, String> {
@@ -115,7 +106,7 @@ const TIME_COLUMN_NAMES: [&str; 6] = [
 /// Bad arguments, an unreadable model or input, or an unwritable output.
 pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
     let opened = input::open(&args.input)?;
-    let progress = Progress::new(args.quiet, opened.raw_size, opened.raw_consumed.clone());
+    let progress = Progress::new(args.run.quiet, opened.raw_size, opened.raw_consumed.clone());
     let file_name = args.input.file().map(|p| p.to_string_lossy().into_owned());
     let mut table = open_table(opened.reader, file_name.as_deref(), &args.table.options())
         .with_context(|| format!("cannot read {}", args.input.display_name()))?;
@@ -168,7 +159,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
         source: &source,
     };
 
-    let mut rejects = RejectSink::create(args.errors.as_deref())?;
+    let mut rejects = RejectSink::create(args.run.errors.as_deref())?;
     let mut observations = Vec::new();
     let mut stopped_at = None;
     pipeline::run(&mut table.records, &stage, Chunking::default(), |chunk| {
@@ -177,7 +168,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
                 Ok(observation) => observations.push(observation),
                 Err(rejection) => {
                     rejects.add(&rejection, &progress)?;
-                    if args.strict {
+                    if args.run.strict {
                         stopped_at = Some(rejection.line);
                         return Ok(Flow::Stop);
                     }
@@ -206,7 +197,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
             trend.rejections
         );
     }
-    if !args.quiet {
+    if !args.run.quiet {
         eprintln!("{}", summary(&trend, posts));
     }
     Ok(Outcome::from_skipped(rows_rejected + refused))
