@@ -204,6 +204,32 @@ impl Lexicon {
     }
 }
 
+
+/// Per-worker memo of [`Lexicon::is_plain`] for system words, indexed by word id: reading
+/// the detail fields for every twin entry of every position was a tenth of the lattice's
+/// time.
+#[derive(Debug, Default)]
+struct PlainMemo {
+    /// Per system word id: 0 not yet known, 1 plain, 2 analysed.
+    states: Vec<u8>,
+}
+
+impl PlainMemo {
+    fn is_plain(&mut self, lexicon: &Lexicon, word: WordId) -> bool {
+        if word.lex_type() != LexType::System {
+            return lexicon.is_plain(word);
+        }
+        let id = word.id() as usize;
+        if id >= self.states.len() {
+            self.states.resize(id + 1, 0);
+        }
+        if self.states[id] == 0 {
+            self.states[id] = if lexicon.is_plain(word) { 1 } else { 2 };
+        }
+        self.states[id] == 1
+    }
+}
+
 /// One segment of the best path: a byte range of the text given to
 /// [`Lattice::segment`] and what lies there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,6 +313,7 @@ pub(crate) struct Lattice {
     /// User-dictionary matches of the sentence: (start char, end char, entry), by start.
     user_matches: Vec<(u32, u32, Entry)>,
     path: Vec<u32>,
+    plain: PlainMemo,
 }
 
 impl Lattice {
@@ -545,7 +572,9 @@ impl Lattice {
                     .find(|c| c.entry.has_costs_of(&entry));
                 match twin {
                     Some(twin) => {
-                        if lexicon.is_plain(entry.word) && !lexicon.is_plain(twin.entry.word) {
+                        if self.plain.is_plain(lexicon, entry.word)
+                            && !self.plain.is_plain(lexicon, twin.entry.word)
+                        {
                             twin.entry = entry;
                         }
                     }
