@@ -230,6 +230,49 @@ impl PlainMemo {
     }
 }
 
+/// The best left neighbour of the current position for each left context id seen there:
+/// candidates that share a left context id (entries of one part of speech, the lengths of
+/// an unknown word) share their best left neighbour, so the scan over the nodes ending there
+/// runs once per id rather than once per candidate. Slots are indexed by context id and
+/// stamped with a generation, so starting a new position costs nothing.
+#[derive(Debug, Default)]
+struct BestLeftCache {
+    /// Per left context id: (generation, best path cost, best left node).
+    slots: Vec<(u32, i64, u32)>,
+    generation: u32,
+}
+
+impl BestLeftCache {
+    /// Starts a new position: forgets every slot.
+    fn next_generation(&mut self) -> u32 {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.iter_mut().for_each(|slot| slot.0 = 0);
+            self.generation = 1;
+        }
+        self.generation
+    }
+
+    /// The best (cost, node) for `left_id` at this position, computed by `scan` once.
+    fn get(
+        &mut self,
+        left_id: u16,
+        generation: u32,
+        scan: impl FnOnce() -> (i64, u32),
+    ) -> (i64, u32) {
+        let id = usize::from(left_id);
+        if id >= self.slots.len() {
+            self.slots.resize(id + 1, (0, 0, 0));
+        }
+        let slot = &mut self.slots[id];
+        if slot.0 != generation {
+            let (cost, node) = scan();
+            *slot = (generation, cost, node);
+        }
+        (slot.1, slot.2)
+    }
+}
+
 /// One segment of the best path: a byte range of the text given to
 /// [`Lattice::segment`] and what lies there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,6 +357,7 @@ pub(crate) struct Lattice {
     user_matches: Vec<(u32, u32, Entry)>,
     path: Vec<u32>,
     plain: PlainMemo,
+    best_by_left_id: BestLeftCache,
 }
 
 impl Lattice {
@@ -679,16 +723,20 @@ impl Lattice {
             left = node.next_same_end;
         }
         let matrix = &lexicon.dictionary.connection_cost_matrix;
+        let generation = self.best_by_left_id.next_generation();
         for i in (0..self.candidates.len()).rev() {
             let Candidate { entry, unit, end } = self.candidates[i];
-            let row = matrix.row(u32::from(entry.left_id));
-            let mut best = (i64::MAX, NO_NODE);
-            for left in &self.lefts {
-                let cost = left.cost + connection(row, left.right_id);
-                if cost < best.0 {
-                    best = (cost, left.index);
+            let best = self.best_by_left_id.get(entry.left_id, generation, || {
+                let row = matrix.row(u32::from(entry.left_id));
+                let mut best = (i64::MAX, NO_NODE);
+                for left in &self.lefts {
+                    let cost = left.cost + connection(row, left.right_id);
+                    if cost < best.0 {
+                        best = (cost, left.index);
+                    }
                 }
-            }
+                best
+            });
             let penalty = if penalised && unit == NO_UNIT {
                 lexicon.penalty(entry.word)
             } else {
