@@ -1,6 +1,25 @@
 //! nunchi (눈치): sentiment analysis for Korean social posts.
 //!
-//! This facade re-exports the members' public APIs.
+//! This facade re-exports the members' public APIs: [`tokenizer`] (normalisation and
+//! MeCab-ko-compatible morphological analysis over lindera and mecab-ko-dic) and [`score`]
+//! (features, calibrated linear classifier, lexicon, training, evaluation, model files).
+//!
+//! Load a model once, share it across threads, and give each thread its own [`Scorer`]:
+//!
+//! ```
+//! use nunchi::{Label, Model};
+//!
+//! let model = Model::embedded()?;
+//! let mut scorer = model.scorer()?;
+//! let post = "배송이 너무 늦고 포장도 엉망이에요";
+//! let prediction = scorer.explain(post, 3)?;
+//! assert_eq!(prediction.label, Label::Negative);
+//! assert!(prediction.polarity < 0.0);
+//! // Each piece of evidence points back into the post.
+//! let (start, end) = prediction.evidence[0].span;
+//! assert!(post.get(start..end).is_some());
+//! # Ok::<(), nunchi::score::Error>(())
+//! ```
 #![deny(missing_docs)]
 
 pub use nunchi_score as score;

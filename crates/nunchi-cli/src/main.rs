@@ -1,2 +1,127 @@
-//! The `nunchi` command (being built).
-fn main() {}
+//! The `nunchi` command: classify CSV dumps of Korean posts, score and tokenize single
+//! posts, train, evaluate and inspect models.
+//!
+//! This file holds the command line (clap), the dispatch and the exit codes.
+
+mod commands;
+mod input;
+mod output;
+mod pipeline;
+mod records;
+mod rejects;
+mod report;
+mod table;
+mod text_lines;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: every row was processed (also when stdout is closed early, e.g. by `| head`)
+  1  fatal error: bad arguments, unreadable model, input or output; nothing is written under
+     the output's name
+  2  some rows were rejected (listed with --errors FILE, or on stderr) and the rest
+     processed; with --strict, the run stopped at the first rejected row";
+
+/// Sentiment analysis for Korean social posts.
+#[derive(Debug, Parser)]
+#[command(name = "nunchi", version, after_long_help = EXIT_CODES)]
+struct Cli {
+    /// Worker threads (0: one per core).
+    #[arg(long, global = true, default_value_t = 0, value_name = "N")]
+    threads: usize,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Label every post of a CSV/TSV dump (streaming, parallel, in input order).
+    #[command(after_long_help = EXIT_CODES)]
+    Classify(commands::classify::ClassifyArgs),
+    /// Score posts given as arguments or stdin lines.
+    #[command(after_long_help = EXIT_CODES)]
+    Score(commands::score::ScoreArgs),
+    /// Train a model on labeled data and print its dev evaluation.
+    #[command(after_long_help = EXIT_CODES)]
+    Train(commands::train::TrainArgs),
+    /// Evaluate a model on labeled data.
+    #[command(after_long_help = EXIT_CODES)]
+    Eval(commands::eval::EvalArgs),
+    /// Show the tokenizer's analysis of posts (for debugging dictionaries).
+    #[command(after_long_help = EXIT_CODES)]
+    Tokenize(commands::tokenize::TokenizeArgs),
+    /// Export a model's lexicon, or merge a user lexicon into a new model.
+    #[command(subcommand)]
+    Lexicon(commands::lexicon::LexiconCommand),
+}
+
+/// How a command that did its job ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was processed.
+    Complete,
+    /// Some rows or lines were rejected (exit code 2).
+    RowsRejected,
+}
+
+impl Outcome {
+    /// `RowsRejected` if any input was skipped.
+    pub fn from_skipped(skipped: u64) -> Self {
+        if skipped == 0 {
+            Outcome::Complete
+        } else {
+            Outcome::RowsRejected
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap exits 2 on a usage error; here 2 means "rows rejected", so usage errors
+            // are fatal errors (1). --help and --version print to stdout and succeed.
+            let code = if error.use_stderr() { 1 } else { 0 };
+            let printed = error.print();
+            return ExitCode::from(if printed.is_err() { 0 } else { code });
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Complete) => ExitCode::SUCCESS,
+        Ok(Outcome::RowsRejected) => ExitCode::from(2),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("nunchi: error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.threads)
+        .build_global()
+        .map_err(|e| anyhow::anyhow!("cannot start {} worker threads: {e}", cli.threads))?;
+    match &cli.command {
+        Command::Classify(args) => commands::classify::run(args),
+        Command::Score(args) => commands::score::run(args),
+        Command::Train(args) => commands::train::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Tokenize(args) => commands::tokenize::run(args),
+        Command::Lexicon(command) => commands::lexicon::run(command),
+    }
+}
+
+/// Whether the error comes from writing to a closed pipe (`nunchi ... | head`), which is
+/// how a reader says it has seen enough: not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,41 @@
+//! `nunchi eval`: a model against labeled data.
+
+use std::io::Write;
+
+use anyhow::Context;
+use clap::Args;
+use nunchi_score::evaluate;
+
+use crate::commands::dataset::{read_labeled, LabeledArgs};
+use crate::commands::model::{load_model, ModelArg};
+use crate::Outcome;
+
+/// Arguments of `nunchi eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub data: LabeledArgs,
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Print the evaluation as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command.
+///
+/// # Errors
+///
+/// The model or data cannot be read, or evaluation fails.
+pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
+    let model = load_model(&args.model)?;
+    let dataset = read_labeled(&args.data)?;
+    let evaluation = evaluate(&model, &dataset.examples).context("evaluation failed")?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", evaluation.to_json())?;
+    } else {
+        writeln!(out, "{evaluation}")?;
+    }
+    Ok(Outcome::from_skipped(dataset.warnings.len() as u64))
+}

@@ -1,0 +1,113 @@
+//! `nunchi score`: score posts given as arguments or stdin lines, for a quick look.
+
+use std::io::Write;
+
+use anyhow::Context;
+use clap::Args;
+use nunchi_score::{Label, Prediction};
+
+use crate::commands::model::{load_model, ModelArg};
+use crate::output::rounded;
+use crate::text_lines::for_each_text;
+use crate::Outcome;
+
+/// Arguments of `nunchi score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Texts to score; with none, each line of stdin is one text.
+    pub texts: Vec<String>,
+    /// Show the K strongest evidence terms of each prediction.
+    #[arg(long, value_name = "K")]
+    pub explain: Option<usize>,
+    /// One JSON object per text instead of the human-readable lines.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub model: ModelArg,
+}
+
+/// Runs the command.
+///
+/// # Errors
+///
+/// The model cannot be loaded, or stdin/stdout fail.
+pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
+    let model = load_model(&args.model)?;
+    let mut scorer = model
+        .scorer()
+        .context("cannot create a scorer for the model")?;
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0u64;
+    let counts = for_each_text(&args.texts, |item| {
+        let scored = match args.explain {
+            Some(k) => scorer.explain(item.text, k),
+            None => scorer.score(item.text),
+        };
+        match scored {
+            Ok(prediction) if args.json => writeln!(out, "{}", to_json(item.text, &prediction))?,
+            Ok(prediction) => write_human(&mut out, item.text, &prediction)?,
+            Err(e) => {
+                failed += 1;
+                eprintln!("nunchi: text {}: cannot score it: {e}", item.number);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Outcome::from_skipped(counts.skipped + failed))
+}
+
+/// `positive  +0.83  negative 0.08 positive 0.92  text`, then one indented line per
+/// evidence term with its weight and byte span.
+fn write_human(out: &mut impl Write, text: &str, prediction: &Prediction) -> std::io::Result<()> {
+    let probabilities: Vec<String> = Label::ALL
+        .iter()
+        .map(|label| format!("{label} {:.2}", prediction.probabilities[label.index()]))
+        .collect();
+    writeln!(
+        out,
+        "{:<8}  {:+.3}  {}  {}",
+        prediction.label.as_str(),
+        prediction.polarity,
+        probabilities.join(" "),
+        text.replace('\n', " ")
+    )?;
+    for evidence in &prediction.evidence {
+        writeln!(
+            out,
+            "    {:+.3}  {}  [{}..{}]",
+            evidence.weight, evidence.term, evidence.span.0, evidence.span.1
+        )?;
+    }
+    Ok(())
+}
+
+fn to_json(text: &str, prediction: &Prediction) -> serde_json::Value {
+    let probabilities: serde_json::Map<String, serde_json::Value> = Label::ALL
+        .iter()
+        .map(|label| {
+            (
+                label.to_string(),
+                rounded(prediction.probabilities[label.index()]),
+            )
+        })
+        .collect();
+    let evidence: Vec<serde_json::Value> = prediction
+        .evidence
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "term": e.term,
+                "weight": rounded(e.weight),
+                "span": [e.span.0, e.span.1],
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "text": text,
+        "label": prediction.label.as_str(),
+        "polarity": rounded(prediction.polarity),
+        "probabilities": probabilities,
+        "confidence": rounded(prediction.confidence),
+        "evidence": evidence,
+    })
+}
