@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lindera::dictionary::{Dictionary, DictionaryBuilder, UserDictionary};
-use lindera_dictionary::viterbi::{LexType, WordId};
+use lindera_dictionary::viterbi::WordId;
 
 use crate::error::Error;
 use crate::lattice::{
-    Lattice, Lexicon, Piece, Segment, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE,
+    Lattice, Lexicon, Piece, Segment, WordMemo, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE,
 };
 use crate::normalize::{Normalized, Normalizer};
 use crate::pos::PosTag;
@@ -233,7 +233,7 @@ impl Tokenizer {
             segments: Vec::new(),
             normalizer: self.normalizer.clone(),
             analysis: Analysis::default(),
-            words: WordMemo::default(),
+            words: WordDetailsMemo::default(),
         }
     }
 
@@ -261,7 +261,7 @@ pub struct Worker {
     segments: Vec<Segment>,
     normalizer: Normalizer,
     analysis: Analysis,
-    words: WordMemo,
+    words: WordDetailsMemo,
 }
 
 impl std::fmt::Debug for Worker {
@@ -409,7 +409,7 @@ fn push_segments(
     lexicon: &Lexicon,
     analysis: &mut Analysis,
     segments: &[Segment],
-    words: &mut WordMemo,
+    words: &mut WordDetailsMemo,
 ) {
     for segment in segments {
         let surface = segment.start..segment.end;
@@ -447,14 +447,12 @@ fn push_segments(
     }
 }
 
-/// What an analysis takes from a dictionary word, derived from its detail fields the first
-/// time a worker meets the word: reading and parsing the stored fields again for every
-/// token was a fifth of the tokenizer's time. Slots are indexed by word id, so a lookup is
-/// two array loads; the memo grows with the distinct words seen, at most the dictionary.
+/// What an analysis takes from dictionary words, derived from their detail fields the
+/// first time a worker meets each word.
 #[derive(Debug, Default)]
-struct WordMemo {
-    /// Per lexicon type (system, user, unknown), per word id: 1 + index into `words`, or 0.
-    slots: [Vec<u32>; 3],
+struct WordDetailsMemo {
+    /// Per word: index into `words`.
+    index: WordMemo<u32>,
     words: Vec<WordDetails>,
     /// Morphemes of analysed entries: form (a range of `forms`) and tag.
     morphemes: Vec<(Range<u32>, PosTag)>,
@@ -465,28 +463,19 @@ struct WordMemo {
 struct WordDetails {
     pos: PosTag,
     last_pos: PosTag,
-    /// The entry's morphemes (a range of [`WordMemo::morphemes`]), or `None` for an entry
-    /// that is one morpheme, its surface.
+    /// The entry's morphemes (a range of [`WordDetailsMemo::morphemes`]), or `None` for an
+    /// entry that is one morpheme, its surface.
     morphemes: Option<Range<u32>>,
 }
 
-impl WordMemo {
+impl WordDetailsMemo {
     fn get(&mut self, lexicon: &Lexicon, word: WordId) -> WordDetails {
-        let slots = &mut self.slots[match word.lex_type() {
-            LexType::System => 0,
-            LexType::User => 1,
-            LexType::Unknown => 2,
-        }];
-        let id = word.id() as usize;
-        if id >= slots.len() {
-            slots.resize(id + 1, 0);
-        }
-        if slots[id] == 0 {
+        let index = self.index.get(word, || {
             let details = derive_details(lexicon, word, &mut self.morphemes, &mut self.forms);
             self.words.push(details);
-            slots[id] = self.words.len() as u32;
-        }
-        self.words[slots[id] as usize - 1].clone()
+            self.words.len() as u32 - 1
+        });
+        self.words[index as usize].clone()
     }
 }
 
