@@ -432,7 +432,8 @@ fn push_segments(
         match details.morphemes {
             Some(parts) => {
                 for (form, tag) in &words.morphemes[parts.start as usize..parts.end as usize] {
-                    analysis.push_morpheme(&words.forms[form.start as usize..form.end as usize], *tag);
+                    analysis
+                        .push_morpheme(&words.forms[form.start as usize..form.end as usize], *tag);
                 }
             }
             None => analysis.push_surface_morpheme(surface.clone(), details.pos),
