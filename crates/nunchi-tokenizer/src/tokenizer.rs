@@ -517,7 +517,7 @@ fn derive_details(
     WordDetails {
         pos,
         last_pos,
-        morphemes: decomposed.then(|| first as u32..morphemes.len() as u32),
+        morphemes: decomposed.then_some(first as u32..morphemes.len() as u32),
     }
 }
 
