@@ -1,5 +1,8 @@
 //! Real posts from `../shared/data` for the benchmarks (read in place, never copied).
 
+// Each bench compiles this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 
 /// Path of a file under the shared data folder beside the project.

@@ -7,6 +7,8 @@
 # rounds measures: raw lindera segmentation of the text column (one thread, segmentation time
 # only), and `nunchi classify` with 1 and 2 threads (wall time and peak RSS by /usr/bin/time -v).
 # Prints one line per measurement and a median summary; raw results go to target/bench/.
+# The classify runs' RSS is also sampled every 2 s (target/bench/rss-*.tsv): the summary
+# compares the peak of the first half of a run with that of the second (flat = no growth).
 # Needs: cargo, python3, zstd, GNU time (/usr/bin/time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,7 +40,16 @@ for run in $(seq 1 "$runs"); do
   for threads in 1 2; do
     log=$out/time-${threads}t-run${run}.txt
     /usr/bin/time -v "$nunchi" --threads "$threads" classify "$csv" --text-column text \
-      --quiet -o "$out/classified.csv" 2>"$log"
+      --quiet -o "$out/classified.csv" 2>"$log" &
+    timer=$!
+    samples=$out/rss-${threads}t-run${run}.tsv
+    : >"$samples"
+    while kill -0 "$timer" 2>/dev/null; do
+      pid=$(pgrep -P "$timer" | head -1 || true)
+      [ -n "$pid" ] && awk -v t="$SECONDS" '/VmRSS/ {print t "\t" $2}' "/proc/$pid/status" >>"$samples" 2>/dev/null
+      sleep 2
+    done
+    wait "$timer"
     secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$log")
     rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
     rows_out=$(($(wc -l <"$out/classified.csv") - 1))
@@ -56,6 +67,13 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 med = lambda what, key: statistics.median(float(r[key]) for r in rows if r["what"] == what)
 raw = med("lindera_raw_1t", "rows_per_s")
+import glob
+for path in sorted(glob.glob(sys.argv[1].rsplit("/", 1)[0] + "/rss-*.tsv")):
+    kb = [int(line.split("\t")[1]) for line in open(path) if "\t" in line]
+    if len(kb) >= 4:
+        half = len(kb) // 2
+        print(f"{path.rsplit('/', 1)[1]}: peak RSS first half {max(kb[:half]) / 1024:.0f} MB, "
+              f"second half {max(kb[half:]) / 1024:.0f} MB ({len(kb)} samples)")
 one = med("nunchi_classify_1t", "rows_per_s")
 two = med("nunchi_classify_2t", "rows_per_s")
 print(f"\nmedians over runs: raw lindera {raw:.0f} rows/s; classify 1 thread {one:.0f} rows/s "

@@ -2,7 +2,7 @@
 //!
 //! Three stages connected by bounded channels: a reader thread cuts the input into chunks
 //! (at most `rows` records or about `bytes` bytes each), the calling thread processes each
-//! chunk in parallel on a rayon pool (`map_init`: one worker per rayon job, e.g. a scorer
+//! chunk in parallel on a rayon pool (one worker per pool thread, kept across chunks, e.g. a scorer
 //! with its tokenizer lattice), and a writer thread hands the processed chunks, in input
 //! order, to a sink. At most `queue` chunks wait between two stages, so memory is bounded by
 //! about `2 * queue + 3` chunks whatever the input size.
@@ -10,6 +10,7 @@
 use std::io::BufRead;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::sync_channel;
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::Context;
 use rayon::prelude::*;
@@ -18,8 +19,8 @@ use crate::records::{Record, RecordReader};
 
 /// The per-record work, with its per-thread state.
 pub trait RecordStage: Sync {
-    /// Per-thread state (created by `map_init` for each rayon job).
-    type Worker;
+    /// Per-thread state: one per pool thread, kept from chunk to chunk.
+    type Worker: Send;
     /// What a record becomes.
     type Output: Send;
 
@@ -151,14 +152,27 @@ where
             Ok(Flow::Continue)
         });
 
+        // One worker per pool thread, kept across chunks: `map_init` made one per rayon job,
+        // many per chunk, each starting with cold buffers and dictionary memos (a fifth of
+        // a run's time went to rebuilding them, and to the page faults of doing so).
+        let workers: Vec<Mutex<Option<anyhow::Result<S::Worker>>>> = (0
+            ..rayon::current_num_threads())
+            .map(|_| Mutex::new(None))
+            .collect();
         let processing = (|| -> anyhow::Result<()> {
             for chunk in chunk_receiver.iter() {
                 let outputs = chunk
                     .par_iter()
-                    .map_init(
-                        || stage.worker(),
-                        |worker, record| process_one(stage, worker, record),
-                    )
+                    .map(|record| {
+                        let thread = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                        // A panic is caught in `process_one`, so the lock is never poisoned
+                        // by one; if it were, the worker is replaced there anyway.
+                        let mut slot = workers[thread]
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        let worker = slot.get_or_insert_with(|| stage.worker());
+                        process_one(stage, worker, record)
+                    })
                     .collect::<anyhow::Result<Vec<S::Output>>>()?;
                 let processed = chunk
                     .into_iter()

@@ -29,7 +29,7 @@
 use lindera::dictionary::{Dictionary, UserDictionary};
 use lindera_dictionary::dictionary::character_definition::CategoryId;
 use lindera_dictionary::dictionary::DetailFields;
-use lindera_dictionary::space_penalty::SpacePenaltyTable;
+use lindera_dictionary::space_penalty::{pos_detail_index, SpacePenaltyConfig};
 use lindera_dictionary::viterbi::{LexType, WordId};
 
 use crate::error::Error;
@@ -63,7 +63,10 @@ pub(crate) const DETAIL_EXPRESSION: usize = 7;
 pub(crate) struct Lexicon {
     dictionary: Dictionary,
     user_dictionary: Option<UserDictionary>,
-    space_penalty: Option<SpacePenaltyTable>,
+    /// mecab-ko-dic's left-space penalty rules and the detail field they read. Looked up per
+    /// word as the lattice meets it (and memoised per worker): lindera's table of every
+    /// word's penalty took half of a one-post command's start-up to build.
+    space_penalty: Option<(SpacePenaltyConfig, usize)>,
     /// Category-set bit of `char.def`'s `SPACE` category (0 if the dictionary has none).
     space_mask: u64,
 }
@@ -135,14 +138,15 @@ impl Lexicon {
             check_context_ids(&dictionary, user)?;
         }
         let space_penalty = match &dictionary.metadata.space_penalty {
-            Some(rules) => Some(
-                SpacePenaltyTable::build(rules, &dictionary, user_dictionary.as_ref()).map_err(
-                    |e| Error::Dictionary {
+            Some(rules) => Some((
+                rules.clone(),
+                pos_detail_index(&dictionary.metadata.dictionary_schema).map_err(|e| {
+                    Error::Dictionary {
                         source_name: source_name.to_owned(),
                         message: format!("left-space penalty rules: {e}"),
-                    },
-                )?,
-            ),
+                    }
+                })?,
+            )),
             None => None,
         };
         let space_mask = dictionary
@@ -197,10 +201,93 @@ impl Lexicon {
         }
     }
 
-    fn penalty(&self, word: WordId) -> i64 {
-        self.space_penalty
-            .as_ref()
-            .map_or(0, |table| i64::from(table.cost(word)))
+    /// The left-space penalty of a word: that of the first rule listing the first tag of
+    /// its part of speech, 0 if none does.
+    fn penalty(&self, word: WordId) -> i32 {
+        match &self.space_penalty {
+            Some((rules, pos_field)) => self
+                .details(word)
+                .nth(*pos_field)
+                .map_or(0, |pos| rules.cost_for_tag(pos)),
+            None => 0,
+        }
+    }
+}
+
+/// A per-worker memo of something derived from a word's detail fields, indexed by word id
+/// (per lexicon type): reading the stored fields again each time the lattice or the
+/// analysis needs them cost a fifth of the tokenizer's time. It grows with the largest id
+/// met, at most the dictionary's size.
+#[derive(Debug)]
+pub(crate) struct WordMemo<T> {
+    /// System, user and unknown words.
+    slots: [Vec<Option<T>>; 3],
+}
+
+impl<T> Default for WordMemo<T> {
+    fn default() -> Self {
+        WordMemo {
+            slots: [Vec::new(), Vec::new(), Vec::new()],
+        }
+    }
+}
+
+impl<T: Copy> WordMemo<T> {
+    /// The value for `word`, derived by `derive` the first time.
+    pub(crate) fn get(&mut self, word: WordId, derive: impl FnOnce() -> T) -> T {
+        let slots = &mut self.slots[match word.lex_type() {
+            LexType::System => 0,
+            LexType::User => 1,
+            LexType::Unknown => 2,
+        }];
+        let id = word.id() as usize;
+        if id >= slots.len() {
+            slots.resize(id + 1, None);
+        }
+        *slots[id].get_or_insert_with(derive)
+    }
+}
+
+/// The best left neighbour of the current position for each left context id seen there:
+/// candidates that share a left context id (entries of one part of speech, the lengths of
+/// an unknown word) share their best left neighbour, so the scan over the nodes ending there
+/// runs once per id rather than once per candidate. Slots are indexed by context id and
+/// stamped with a generation, so starting a new position costs nothing.
+#[derive(Debug, Default)]
+struct BestLeftCache {
+    /// Per left context id: (generation, best path cost, best left node).
+    slots: Vec<(u32, i64, u32)>,
+    generation: u32,
+}
+
+impl BestLeftCache {
+    /// Starts a new position: forgets every slot.
+    fn next_generation(&mut self) -> u32 {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.iter_mut().for_each(|slot| slot.0 = 0);
+            self.generation = 1;
+        }
+        self.generation
+    }
+
+    /// The best (cost, node) for `left_id` at this position, computed by `scan` once.
+    fn get(
+        &mut self,
+        left_id: u16,
+        generation: u32,
+        scan: impl FnOnce() -> (i64, u32),
+    ) -> (i64, u32) {
+        let id = usize::from(left_id);
+        if id >= self.slots.len() {
+            self.slots.resize(id + 1, (0, 0, 0));
+        }
+        let slot = &mut self.slots[id];
+        if slot.0 != generation {
+            let (cost, node) = scan();
+            *slot = (generation, cost, node);
+        }
+        (slot.1, slot.2)
     }
 }
 
@@ -287,6 +374,11 @@ pub(crate) struct Lattice {
     /// User-dictionary matches of the sentence: (start char, end char, entry), by start.
     user_matches: Vec<(u32, u32, Entry)>,
     path: Vec<u32>,
+    /// Whether a word is a plain entry ([`Lexicon::is_plain`]).
+    plain: WordMemo<bool>,
+    /// A word's left-space penalty ([`Lexicon::penalty`]).
+    penalty: WordMemo<i32>,
+    best_by_left_id: BestLeftCache,
 }
 
 impl Lattice {
@@ -545,7 +637,8 @@ impl Lattice {
                     .find(|c| c.entry.has_costs_of(&entry));
                 match twin {
                     Some(twin) => {
-                        if lexicon.is_plain(entry.word) && !lexicon.is_plain(twin.entry.word) {
+                        let mut plain = |word| self.plain.get(word, || lexicon.is_plain(word));
+                        if plain(entry.word) && !plain(twin.entry.word) {
                             twin.entry = entry;
                         }
                     }
@@ -650,18 +743,22 @@ impl Lattice {
             left = node.next_same_end;
         }
         let matrix = &lexicon.dictionary.connection_cost_matrix;
+        let generation = self.best_by_left_id.next_generation();
         for i in (0..self.candidates.len()).rev() {
             let Candidate { entry, unit, end } = self.candidates[i];
-            let row = matrix.row(u32::from(entry.left_id));
-            let mut best = (i64::MAX, NO_NODE);
-            for left in &self.lefts {
-                let cost = left.cost + connection(row, left.right_id);
-                if cost < best.0 {
-                    best = (cost, left.index);
+            let best = self.best_by_left_id.get(entry.left_id, generation, || {
+                let row = matrix.row(u32::from(entry.left_id));
+                let mut best = (i64::MAX, NO_NODE);
+                for left in &self.lefts {
+                    let cost = left.cost + connection(row, left.right_id);
+                    if cost < best.0 {
+                        best = (cost, left.index);
+                    }
                 }
-            }
+                best
+            });
             let penalty = if penalised && unit == NO_UNIT {
-                lexicon.penalty(entry.word)
+                i64::from(self.penalty.get(entry.word, || lexicon.penalty(entry.word)))
             } else {
                 0
             };

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lindera::dictionary::{Dictionary, DictionaryBuilder, UserDictionary};
+use lindera_dictionary::viterbi::WordId;
 
 use crate::error::Error;
 use crate::lattice::{
-    Lattice, Lexicon, Piece, Segment, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE,
+    Lattice, Lexicon, Piece, Segment, WordMemo, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE,
 };
 use crate::normalize::{Normalized, Normalizer};
 use crate::pos::PosTag;
@@ -232,6 +233,7 @@ impl Tokenizer {
             segments: Vec::new(),
             normalizer: self.normalizer.clone(),
             analysis: Analysis::default(),
+            words: WordDetailsMemo::default(),
         }
     }
 
@@ -259,6 +261,7 @@ pub struct Worker {
     segments: Vec<Segment>,
     normalizer: Normalizer,
     analysis: Analysis,
+    words: WordDetailsMemo,
 }
 
 impl std::fmt::Debug for Worker {
@@ -396,13 +399,18 @@ impl Worker {
             analysis.normalized.units(),
             &mut self.segments,
         )?;
-        push_segments(&self.lexicon, analysis, &self.segments);
+        push_segments(&self.lexicon, analysis, &self.segments, &mut self.words);
         Ok(&self.analysis)
     }
 }
 
 /// Appends a token for each segment of the normalised text.
-fn push_segments(lexicon: &Lexicon, analysis: &mut Analysis, segments: &[Segment]) {
+fn push_segments(
+    lexicon: &Lexicon,
+    analysis: &mut Analysis,
+    segments: &[Segment],
+    words: &mut WordDetailsMemo,
+) {
     for segment in segments {
         let surface = segment.start..segment.end;
         let word = match segment.piece {
@@ -419,31 +427,97 @@ fn push_segments(lexicon: &Lexicon, analysis: &mut Analysis, segments: &[Segment
                 continue;
             }
         };
-        // One pass over the entry's fields (each pass re-validates the stored bytes).
-        let mut details = ["*"; DETAIL_EXPRESSION + 1];
-        for (slot, field) in details.iter_mut().zip(lexicon.details(word)) {
-            *slot = field;
-        }
-        let (pos, last_pos) = parse_pos_field(details[DETAIL_POS]);
+        let details = words.get(lexicon, word);
         let first = analysis.morphemes.len();
-        let expression = details[DETAIL_EXPRESSION];
-        let decomposed = details[DETAIL_TYPE] != "*"
-            && expression != "*"
-            && expression.split('+').all(|part| {
-                let mut fields = part.split('/');
-                match (fields.next(), fields.next().map(str::parse::<PosTag>)) {
-                    (Some(form), Some(Ok(tag))) if !form.is_empty() => {
-                        analysis.push_morpheme(form, tag);
-                        true
-                    }
-                    _ => false,
+        match details.morphemes {
+            Some(parts) => {
+                for (form, tag) in &words.morphemes[parts.start as usize..parts.end as usize] {
+                    analysis
+                        .push_morpheme(&words.forms[form.start as usize..form.end as usize], *tag);
                 }
-            });
-        if !decomposed {
-            analysis.morphemes.truncate(first);
-            analysis.push_surface_morpheme(surface.clone(), pos);
+            }
+            None => analysis.push_surface_morpheme(surface.clone(), details.pos),
         }
-        analysis.push_token(surface, pos, last_pos, word.is_unknown(), first);
+        analysis.push_token(
+            surface,
+            details.pos,
+            details.last_pos,
+            word.is_unknown(),
+            first,
+        );
+    }
+}
+
+/// What an analysis takes from dictionary words, derived from their detail fields the
+/// first time a worker meets each word.
+#[derive(Debug, Default)]
+struct WordDetailsMemo {
+    /// Per word: index into `words`.
+    index: WordMemo<u32>,
+    words: Vec<WordDetails>,
+    /// Morphemes of analysed entries: form (a range of `forms`) and tag.
+    morphemes: Vec<(Range<u32>, PosTag)>,
+    forms: String,
+}
+
+#[derive(Debug, Clone)]
+struct WordDetails {
+    pos: PosTag,
+    last_pos: PosTag,
+    /// The entry's morphemes (a range of [`WordDetailsMemo::morphemes`]), or `None` for an
+    /// entry that is one morpheme, its surface.
+    morphemes: Option<Range<u32>>,
+}
+
+impl WordDetailsMemo {
+    fn get(&mut self, lexicon: &Lexicon, word: WordId) -> WordDetails {
+        let index = self.index.get(word, || {
+            let details = derive_details(lexicon, word, &mut self.morphemes, &mut self.forms);
+            self.words.push(details);
+            self.words.len() as u32 - 1
+        });
+        self.words[index as usize].clone()
+    }
+}
+
+/// Reads a word's POS tags and, for an analysed entry whose expression parses, its
+/// morphemes (appended to `morphemes` and `forms`).
+fn derive_details(
+    lexicon: &Lexicon,
+    word: WordId,
+    morphemes: &mut Vec<(Range<u32>, PosTag)>,
+    forms: &mut String,
+) -> WordDetails {
+    // One pass over the entry's fields (each pass re-validates the stored bytes).
+    let mut details = ["*"; DETAIL_EXPRESSION + 1];
+    for (slot, field) in details.iter_mut().zip(lexicon.details(word)) {
+        *slot = field;
+    }
+    let (pos, last_pos) = parse_pos_field(details[DETAIL_POS]);
+    let first = morphemes.len();
+    let (first_form, expression) = (forms.len(), details[DETAIL_EXPRESSION]);
+    let decomposed = details[DETAIL_TYPE] != "*"
+        && expression != "*"
+        && expression.split('+').all(|part| {
+            let mut fields = part.split('/');
+            match (fields.next(), fields.next().map(str::parse::<PosTag>)) {
+                (Some(form), Some(Ok(tag))) if !form.is_empty() => {
+                    let start = forms.len() as u32;
+                    forms.push_str(form);
+                    morphemes.push((start..forms.len() as u32, tag));
+                    true
+                }
+                _ => false,
+            }
+        });
+    if !decomposed {
+        morphemes.truncate(first);
+        forms.truncate(first_form);
+    }
+    WordDetails {
+        pos,
+        last_pos,
+        morphemes: decomposed.then_some(first as u32..morphemes.len() as u32),
     }
 }
 

@@ -1,32 +1,26 @@
-//! Scoring cost against tokenizing cost, on 1,000 NSMC test reviews:
+//! Scoring cost against tokenizing cost, on 1,000 NSMC test reviews, in posts/s:
 //! `tokenize` (the tokenizer alone), `score_analysis` (scoring already-analysed posts),
-//! `score` (both), `explain` (with the top 5 contributions).
+//! `score` (the whole analyzer per post), `explain` (with the top 5 contributions).
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nunchi_score::dataset::{read_examples_path, DatasetFormat};
-use nunchi_score::Model;
+use nunchi::Model;
 
-fn posts() -> Vec<String> {
-    let path = format!(
-        "{}/../../../shared/data/nsmc/ratings_test.txt",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let data = read_examples_path(path, &DatasetFormat::nsmc()).expect("NSMC test data");
-    data.examples
-        .into_iter()
-        .take(1000)
-        .map(|e| e.text)
-        .collect()
-}
+mod corpus;
 
-fn bench(c: &mut Criterion) {
+fn scoring(c: &mut Criterion) {
     let model = Model::embedded().expect("embedded model");
-    let posts = posts();
-    let mut group = c.benchmark_group("1000 posts");
-    group.throughput(Throughput::Elements(posts.len() as u64));
+    let posts = corpus::nsmc_reviews(1_000);
+    let bytes: usize = posts.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("score/nsmc_reviews");
+    group.throughput(Throughput::ElementsAndBytes {
+        elements: posts.len() as u64,
+        bytes: bytes as u64,
+    });
     group.sample_size(20);
+    group.measurement_time(Duration::from_secs(6));
     let mut worker = model.tokenizer().worker();
     group.bench_function("tokenize", |b| {
         b.iter(|| {
@@ -67,5 +61,5 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, scoring);
 criterion_main!(benches);
