@@ -104,6 +104,30 @@ struct EpisodeRecord<'a> {
     top_negative_terms: String,
 }
 
+impl<'a> EpisodeRecord<'a> {
+    fn new(e: &'a Episode) -> Self {
+        EpisodeRecord {
+            episode: e.episode,
+            target: e.target.as_deref().unwrap_or(""),
+            start: e.start,
+            detected_at: e.detected_at,
+            trigger: e.trigger,
+            peak: e.peak,
+            end: e.end,
+            ended_at: e.ended_at,
+            buckets: e.buckets,
+            posts: e.posts,
+            negative: e.negative,
+            expected_negative: e.expected_negative,
+            excess_negative: e.excess_negative,
+            baseline_share: e.baseline_share,
+            peak_negative: e.peak_negative,
+            peak_negative_share: e.peak_negative_share,
+            top_negative_terms: join_terms(&e.top_negative_terms),
+        }
+    }
+}
+
 /// `term:count; term:count`.
 fn join_terms(terms: &[TermCount]) -> String {
     terms
@@ -167,25 +191,7 @@ impl Trend {
     pub fn write_episodes_csv(&self, out: impl Write) -> Result<(), Error> {
         let mut writer = csv_writer(out, &EPISODE_COLUMNS)?;
         for e in &self.episodes {
-            writer.serialize(EpisodeRecord {
-                episode: e.episode,
-                target: e.target.as_deref().unwrap_or(""),
-                start: e.start,
-                detected_at: e.detected_at,
-                trigger: e.trigger,
-                peak: e.peak,
-                end: e.end,
-                ended_at: e.ended_at,
-                buckets: e.buckets,
-                posts: e.posts,
-                negative: e.negative,
-                expected_negative: e.expected_negative,
-                excess_negative: e.excess_negative,
-                baseline_share: e.baseline_share,
-                peak_negative: e.peak_negative,
-                peak_negative_share: e.peak_negative_share,
-                top_negative_terms: join_terms(&e.top_negative_terms),
-            })?;
+            writer.serialize(EpisodeRecord::new(e))?;
         }
         writer.flush()?;
         Ok(())
@@ -267,27 +273,7 @@ mod tests {
         trend.write_episodes_csv(&mut ours).unwrap();
         let mut writer = csv::Writer::from_writer(&mut serdes);
         let e = &trend.episodes[0];
-        writer
-            .serialize(EpisodeRecord {
-                episode: e.episode,
-                target: "",
-                start: e.start,
-                detected_at: e.detected_at,
-                trigger: e.trigger,
-                peak: e.peak,
-                end: e.end,
-                ended_at: e.ended_at,
-                buckets: e.buckets,
-                posts: e.posts,
-                negative: e.negative,
-                expected_negative: e.expected_negative,
-                excess_negative: e.excess_negative,
-                baseline_share: e.baseline_share,
-                peak_negative: e.peak_negative,
-                peak_negative_share: e.peak_negative_share,
-                top_negative_terms: String::new(),
-            })
-            .unwrap();
+        writer.serialize(EpisodeRecord::new(e)).unwrap();
         drop(writer);
         let first_line = |bytes: &[u8]| {
             String::from_utf8(bytes.to_vec())
