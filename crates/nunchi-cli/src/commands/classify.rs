@@ -14,7 +14,7 @@ use crate::records::Record;
 use crate::rejects::RejectSink;
 use crate::report::{Progress, Summary};
 use crate::table::{
-    open_table, resolve_text_column, ColumnSpec, Rejection, RowShape, TableOptions,
+    open_table, resolve_text_column, ColumnSpec, Rejection, RowShape, Table, TableOptions,
 };
 use crate::Outcome;
 
@@ -77,6 +77,33 @@ pub struct TableArgs {
     pub max_field_bytes: usize,
 }
 
+/// Opens a table of posts: the input (decompressed), a progress line over its raw bytes, the
+/// header with its delimiter, and the shape each row is checked against (shared with `trend`).
+///
+/// # Errors
+///
+/// An unreadable input or header, or a text column that is not there.
+pub fn open_posts(
+    input: &InputPath,
+    table_args: &TableArgs,
+    text_column: Option<&ColumnSpec>,
+    quiet: bool,
+) -> anyhow::Result<(Progress, Table, RowShape)> {
+    let opened = input::open(input)?;
+    let progress = Progress::new(quiet, opened.raw_size, opened.raw_consumed.clone());
+    let file_name = input.file().map(|p| p.to_string_lossy().into_owned());
+    let table = open_table(opened.reader, file_name.as_deref(), &table_args.options())
+        .with_context(|| format!("cannot read {}", input.display_name()))?;
+    let text_column = resolve_text_column(&table.header, text_column)?;
+    let shape = RowShape {
+        header: table.header.clone(),
+        text_column,
+        delimiter: table.delimiter,
+        max_field_bytes: table_args.max_field_bytes,
+    };
+    Ok((progress, table, shape))
+}
+
 impl TableArgs {
     /// The table options these arguments give.
     pub fn options(&self) -> TableOptions {
@@ -108,18 +135,12 @@ pub fn parse_delimiter(arg: &str) -> Result<u8, String> {
 /// Bad arguments, an unreadable model or input, or an unwritable output.
 pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     let model = load_model(&args.model)?;
-    let opened = input::open(&args.input)?;
-    let progress = Progress::new(args.run.quiet, opened.raw_size, opened.raw_consumed.clone());
-    let file_name = args.input.file().map(|p| p.to_string_lossy().into_owned());
-    let mut table = open_table(opened.reader, file_name.as_deref(), &args.table.options())
-        .with_context(|| format!("cannot read {}", args.input.display_name()))?;
-    let text_column = resolve_text_column(&table.header, args.text_column.as_ref())?;
-    let shape = RowShape {
-        header: table.header.clone(),
-        text_column,
-        delimiter: table.delimiter,
-        max_field_bytes: args.table.max_field_bytes,
-    };
+    let (progress, mut table, shape) = open_posts(
+        &args.input,
+        &args.table,
+        args.text_column.as_ref(),
+        args.run.quiet,
+    )?;
     let added = AddedColumns::new(&table.header, args.explain.is_some());
     if let Some(note) = &added.renamed_note {
         progress.println(note);

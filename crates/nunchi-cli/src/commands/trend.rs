@@ -13,17 +13,14 @@ use nunchi_trend::{
     Observation, TargetMatcher, Trend, Zone,
 };
 
-use crate::commands::classify::{RunArgs, TableArgs};
+use crate::commands::classify::{open_posts, RunArgs, TableArgs};
 use crate::commands::model::{load_model, ModelArg};
-use crate::input::{self, InputPath};
+use crate::input::InputPath;
 use crate::output::Output;
 use crate::pipeline::{self, Chunking, Flow, Processed, RecordStage};
 use crate::records::Record;
 use crate::rejects::RejectSink;
-use crate::report::Progress;
-use crate::table::{
-    open_table, resolve_column, resolve_text_column, ColumnSpec, Rejection, RowShape,
-};
+use crate::table::{resolve_column, ColumnSpec, Rejection, RowShape};
 use crate::Outcome;
 
 /// Arguments of `nunchi trend`.
@@ -105,12 +102,12 @@ const TIME_COLUMN_NAMES: [&str; 6] = [
 ///
 /// Bad arguments, an unreadable model or input, or an unwritable output.
 pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
-    let opened = input::open(&args.input)?;
-    let progress = Progress::new(args.run.quiet, opened.raw_size, opened.raw_consumed.clone());
-    let file_name = args.input.file().map(|p| p.to_string_lossy().into_owned());
-    let mut table = open_table(opened.reader, file_name.as_deref(), &args.table.options())
-        .with_context(|| format!("cannot read {}", args.input.display_name()))?;
-    let text_column = resolve_text_column(&table.header, args.text_column.as_ref())?;
+    let (progress, mut table, shape) = open_posts(
+        &args.input,
+        &args.table,
+        args.text_column.as_ref(),
+        args.run.quiet,
+    )?;
     let time_column = resolve_column(
         &table.header,
         args.time_column.as_ref(),
@@ -118,12 +115,6 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
         "the time",
         "--time-column",
     )?;
-    let shape = RowShape {
-        header: table.header.clone(),
-        text_column,
-        delimiter: table.delimiter,
-        max_field_bytes: args.table.max_field_bytes,
-    };
     let scored = match args.rescore {
         true => None,
         false => ScoredColumns::find(&table.header),
