@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::nunchi;
+use common::{json_lines, nunchi};
 use predicates::prelude::*;
 
 #[test]
@@ -25,11 +25,7 @@ fn json_spans_point_into_the_original_text() {
         .get_output()
         .stdout
         .clone();
-    let lines: Vec<serde_json::Value> = String::from_utf8(output)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&output);
     assert_eq!(lines.len(), 2);
     for record in &lines {
         let text = record["text"].as_str().unwrap();

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{nsmc_sample, nunchi, parse_table};
+use common::{json_lines, nsmc_sample, nunchi, parse_table};
 use predicates::prelude::*;
 
 /// Accuracy of classify's negative-or-positive decision (which of `p_negative` and
@@ -129,11 +129,7 @@ fn score_reads_arguments_and_stdin() {
         .get_output()
         .stdout
         .clone();
-    let lines: Vec<serde_json::Value> = String::from_utf8(output)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&output);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[2]["text"], "별로예요 실망");
     assert!(lines[0]["evidence"].as_array().unwrap().len() <= 2);

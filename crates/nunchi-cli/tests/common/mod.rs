@@ -79,3 +79,12 @@ pub fn nsmc_sample(n: usize, skip: usize) -> String {
     }
     sample
 }
+
+/// Parses JSON Lines output, one value a line.
+pub fn json_lines(text: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8(text.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
