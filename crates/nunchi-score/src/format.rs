@@ -234,6 +234,7 @@ pub(crate) fn decode_weights(
         return Err(invalid("invalid quantisation step"));
     }
     let mut steps = vec![0i16; dimension * outputs];
+    crate::huge_pages::advise(&mut steps);
     let mut index = 0u64;
     for row in 0..rows {
         let delta = c.varint()?;

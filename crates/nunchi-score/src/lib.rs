@@ -62,6 +62,7 @@ mod error;
 mod eval;
 mod features;
 mod format;
+mod huge_pages;
 mod label;
 mod lexicon;
 mod model;
