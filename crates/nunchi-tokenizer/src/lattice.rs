@@ -376,8 +376,8 @@ pub(crate) struct Lattice {
     path: Vec<u32>,
     /// Whether a word is a plain entry ([`Lexicon::is_plain`]).
     plain: WordMemo<bool>,
-    /// A word's left-space penalty ([`Lexicon::penalty`]).
-    penalty: WordMemo<i32>,
+    /// Left-space penalty by left context id ([`Lattice::penalty_of`]).
+    penalty_by_left_id: Vec<Option<i32>>,
     best_by_left_id: BestLeftCache,
 }
 
@@ -725,6 +725,21 @@ impl Lattice {
         }
     }
 
+    /// The left-space penalty of `entry`'s word. In mecab-ko-dic a word's left context id
+    /// settles its first part of speech and so its penalty (a test checks every entry), so
+    /// the penalty is read once per context id: a memo by word id was 6 MB per worker and
+    /// missed the cache. A user word names its own part of speech and is read itself.
+    fn penalty_of(&mut self, lexicon: &Lexicon, entry: &Entry) -> i32 {
+        if entry.word.lex_type() == LexType::User {
+            return lexicon.penalty(entry.word);
+        }
+        let id = usize::from(entry.left_id);
+        if id >= self.penalty_by_left_id.len() {
+            self.penalty_by_left_id.resize(id + 1, None);
+        }
+        *self.penalty_by_left_id[id].get_or_insert_with(|| lexicon.penalty(entry.word))
+    }
+
     /// Connects the candidates starting at `begin` to the best node ending at `pos`
     /// (before any whitespace), in MeCab's order: candidates last created first, left
     /// nodes most recent first, the first of equal costs winning.
@@ -758,7 +773,7 @@ impl Lattice {
                 best
             });
             let penalty = if penalised && unit == NO_UNIT {
-                i64::from(self.penalty.get(entry.word, || lexicon.penalty(entry.word)))
+                i64::from(self.penalty_of(lexicon, &entry))
             } else {
                 0
             };
@@ -816,6 +831,25 @@ mod tests {
         fn movable<T: Send>() {}
         shared::<Lexicon>();
         movable::<Lattice>();
+    }
+
+    /// What [`Lattice::penalty_of`] relies on.
+    #[test]
+    fn left_space_penalty_is_a_function_of_the_left_context_id() {
+        let lexicon = Lexicon::new(embedded(), None, "embedded").expect("lexicon");
+        let mut by_left_id = std::collections::HashMap::new();
+        let mut penalised = 0;
+        let entries = decode_entries(
+            &lexicon.dictionary.prefix_dictionary.vals_data,
+            LexType::System,
+        );
+        for entry in entries {
+            let penalty = lexicon.penalty(entry.word);
+            penalised += usize::from(penalty != 0);
+            let first = *by_left_id.entry(entry.left_id).or_insert(penalty);
+            assert_eq!(first, penalty, "left id {} has two penalties", entry.left_id);
+        }
+        assert!(penalised > 1000, "the rules penalise only {penalised} entries");
     }
 
     #[test]
