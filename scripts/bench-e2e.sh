@@ -6,9 +6,10 @@
 # Builds (once) a CSV of real posts from ../shared/data of at least MEGABYTES, then for RUNS
 # rounds measures: raw lindera segmentation of the text column (one thread, segmentation time
 # only), and `nunchi classify` with 1 and 2 threads (wall time and peak RSS by /usr/bin/time -v).
-# Prints one line per measurement and a median summary; raw results go to target/bench/.
-# The classify runs' RSS is also sampled every 2 s (target/bench/rss-*.tsv): the summary
-# compares the peak of the first half of a run with that of the second (flat = no growth).
+# Prints one line per measurement and a median summary; raw results go to
+# target/bench/e2e-MEGABYTESm/, with the load average at each run's start and end (load.txt).
+# The classify runs' RSS is also sampled every 2 s (rss-*.tsv there): the summary compares
+# the peak of the first half of a run with that of the second (flat = no growth).
 # Needs: cargo, python3, zstd, GNU time (/usr/bin/time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,8 +17,9 @@ cd "$root"
 megabytes=${1:-1100}
 runs=${2:-3}
 data=${NUNCHI_SHARED_DATA:-$root/../shared/data}
-out=$root/target/bench
-csv=$out/posts-${megabytes}m.csv
+csv=$root/target/bench/posts-${megabytes}m.csv
+out=$root/target/bench/e2e-${megabytes}m # this size's results, logs and RSS samples
+rm -rf "$out"
 mkdir -p "$out"
 
 cargo build --release -p nunchi-cli --quiet
@@ -30,7 +32,10 @@ input_bytes=$(stat -c %s "$csv")
 results=$out/e2e-results.tsv
 printf 'run\twhat\trows\tseconds\trows_per_s\tinput_mb_per_s\tpeak_rss_mb\n' >"$results"
 
+load_log=$out/load.txt
+: >"$load_log"
 for run in $(seq 1 "$runs"); do
+  echo "run $run start: $(uptime)" >>"$load_log"
   # Raw lindera: JSON line with rows, seconds (segmentation only).
   line=$("$raw" "$csv" text)
   rows=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rows"])' "$line")
@@ -59,9 +64,11 @@ for run in $(seq 1 "$runs"); do
     [ "$rows_out" -ge "$rows" ] || echo "warning: $rows_out output lines for $rows rows" >&2
   done
   rm -f "$out/classified.csv"
+  echo "run $run end: $(uptime)" >>"$load_log"
 done
 
 column -t -s $'\t' "$results"
+cat "$load_log"
 python3 - "$results" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
