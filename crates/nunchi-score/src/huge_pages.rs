@@ -3,8 +3,9 @@
 //! Scoring reads a few hundred weights per post at random from a table of tens of MB; with
 //! 4 KiB pages nearly every read also misses the TLB, and under a hypervisor a page walk
 //! is costly. Linux backs a range advised with `MADV_HUGEPAGE` by 2 MiB pages when it can
-//! (the default `madvise` mode of transparent huge pages), which measured ~18% faster
-//! end-to-end classification. Elsewhere, or if the kernel declines, nothing changes.
+//! (the default `madvise` mode of transparent huge pages): on a KVM guest, classify then
+//! took a quarter less time (BENCHMARKS.md). Elsewhere, or if the kernel declines, nothing
+//! changes.
 
 /// Asks the kernel to back the 2 MiB-aligned part of `buffer` with huge pages. Call it
 /// before the buffer's pages are first written: the advice applies to later page faults.
