@@ -22,7 +22,11 @@ pub(crate) fn advise<T>(buffer: &mut [T]) {
             // stays allocated for the call; MADV_HUGEPAGE changes how its pages are
             // backed, never their contents, and a refusal (an error code) is harmless.
             unsafe {
-                libc::madvise(first as *mut libc::c_void, last - first, libc::MADV_HUGEPAGE);
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    last - first,
+                    libc::MADV_HUGEPAGE,
+                );
             }
         }
     }

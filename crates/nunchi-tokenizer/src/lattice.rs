@@ -847,9 +847,16 @@ mod tests {
             let penalty = lexicon.penalty(entry.word);
             penalised += usize::from(penalty != 0);
             let first = *by_left_id.entry(entry.left_id).or_insert(penalty);
-            assert_eq!(first, penalty, "left id {} has two penalties", entry.left_id);
+            assert_eq!(
+                first, penalty,
+                "left id {} has two penalties",
+                entry.left_id
+            );
         }
-        assert!(penalised > 1000, "the rules penalise only {penalised} entries");
+        assert!(
+            penalised > 1000,
+            "the rules penalise only {penalised} entries"
+        );
     }
 
     #[test]
