@@ -36,7 +36,7 @@ fn scoring(c: &mut Criterion) {
         .zip(&posts)
         .map(|(w, p)| w.analyze(p).expect("analysis"))
         .collect();
-    let mut scorer = model.scorer().expect("scorer");
+    let mut scorer = model.scorer();
     group.bench_function("score_analysis", |b| {
         b.iter(|| {
             for &analysis in &analysed {

@@ -11,14 +11,13 @@
 //! use nunchi::{Label, Model};
 //!
 //! let model = Model::embedded()?;
-//! let mut scorer = model.scorer()?;
+//! let mut scorer = model.scorer();
 //! let post = "배송이 너무 늦고 포장도 엉망이에요";
 //! let prediction = scorer.explain(post, 3)?;
 //! assert_eq!(prediction.label, Label::Negative);
 //! assert!(prediction.polarity < 0.0);
 //! // Each piece of evidence points back into the post.
-//! let (start, end) = prediction.evidence[0].span;
-//! assert!(post.get(start..end).is_some());
+//! assert!(prediction.evidence[0].span.of(post).is_some());
 //! # Ok::<(), nunchi::score::Error>(())
 //! ```
 #![deny(missing_docs)]
@@ -26,5 +25,5 @@
 pub use nunchi_score as score;
 pub use nunchi_score::{Evidence, Label, Lexicon, Model, Prediction, Scorer};
 pub use nunchi_tokenizer as tokenizer;
-pub use nunchi_tokenizer::{PosTag, Token, Tokenizer, Worker};
+pub use nunchi_tokenizer::{PosTag, Span, Token, Tokenizer, Worker};
 pub use nunchi_trend as trend;

@@ -31,7 +31,7 @@ fn score_all(model: &Model, posts: &[String], threads: usize) -> Vec<Prediction>
         posts
             .par_iter()
             .map_init(
-                || model.scorer().unwrap(),
+                || model.scorer(),
                 |scorer, post| scorer.explain(post, 3).unwrap(),
             )
             .collect()
@@ -65,7 +65,7 @@ fn predictions_are_well_formed_and_evidence_points_into_the_post() {
         assert!((sum - 1.0).abs() < 1e-4, "{post}: {p:?}");
         assert_eq!(p.confidence, p.probabilities[p.label.index()], "{post}");
         for evidence in &p.evidence {
-            let (start, end) = evidence.span;
+            let (start, end) = (evidence.span.start, evidence.span.end);
             assert!(
                 start <= end && post.get(start..end).is_some(),
                 "{post}: {evidence:?}"
@@ -82,7 +82,7 @@ fn toxic_comments_score_more_negative_than_benign_ones() {
     // offensive must on average come out clearly more negative than those marked none.
     let text = std::fs::read_to_string(shared("korean_hate_speech/dev.tsv")).unwrap();
     let model = Model::embedded().unwrap();
-    let mut scorer = model.scorer().unwrap();
+    let mut scorer = model.scorer();
     let (mut toxic, mut benign) = (Vec::new(), Vec::new());
     for line in text.lines().skip(1) {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -107,7 +107,7 @@ fn toxic_comments_score_more_negative_than_benign_ones() {
 #[test]
 fn labels_read_as_users_expect_on_clear_posts() {
     let model = Model::embedded().unwrap();
-    let mut scorer = model.scorer().unwrap();
+    let mut scorer = model.scorer();
     for (post, label) in [
         ("정말 황당하군요", Label::Negative),
         ("KT도 어쩔수 없는 도둑놈이죠", Label::Negative),

@@ -323,7 +323,7 @@ pub fn evidence_json(evidence: &[nunchi_score::Evidence]) -> Vec<serde_json::Val
             serde_json::json!({
                 "term": e.term,
                 "weight": rounded(e.weight),
-                "span": [e.span.0, e.span.1],
+                "span": [e.span.start, e.span.end],
             })
         })
         .collect()

@@ -15,7 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(dir) => Model::load_dir(dir)?,
         None => embedded()?,
     };
-    let mut scorer = model.scorer()?;
+    let mut scorer = model.scorer();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for line in std::io::stdin().lock().lines() {

@@ -257,7 +257,7 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Result<Evaluation, Error
     let probabilities = examples
         .par_iter()
         .map_init(
-            || model.new_scorer(),
+            || model.scorer(),
             |scorer, e| scorer.score(&e.text).map(|p| p.probabilities),
         )
         .collect::<Result<Vec<_>, Error>>()?;

@@ -8,7 +8,7 @@
 //! use nunchi_score::{Label, Model};
 //!
 //! let model = Model::embedded()?;
-//! let mut scorer = model.scorer()?;
+//! let mut scorer = model.scorer();
 //! let prediction = scorer.explain("배우들 연기가 정말 최고였어요 ㅋㅋ 강추합니다", 3)?;
 //! assert_eq!(prediction.label, Label::Positive);
 //! assert!(prediction.polarity > 0.5);

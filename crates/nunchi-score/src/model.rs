@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use nunchi_tokenizer::{Analysis, Tokenizer, Worker};
+use nunchi_tokenizer::{Analysis, Span, Tokenizer, Worker};
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::{sigmoid, softmax, Calibration};
@@ -16,7 +16,8 @@ use crate::lexicon::Lexicon;
 use crate::post::PostView;
 
 /// The scored sentiment of one post.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Prediction {
     /// The most probable label.
     pub label: Label,
@@ -29,18 +30,70 @@ pub struct Prediction {
     pub confidence: f32,
     /// The strongest contributions, when asked for with [`Scorer::explain`]; else empty.
     pub evidence: Vec<Evidence>,
+    /// The post had no token to score (empty, whitespace only, or only characters the
+    /// tokenizer drops): it is neutral with certainty, probabilities `(0, 1, 0)`.
+    pub empty: bool,
+}
+
+impl Prediction {
+    /// The prediction that calibrated `probabilities` (indexed by [`Label::index`]) make:
+    /// the most probable label, its probability and the polarity; no evidence.
+    ///
+    /// ```
+    /// use nunchi_score::{Label, Prediction};
+    ///
+    /// let prediction = Prediction::from_probabilities([0.7, 0.1, 0.2]);
+    /// assert_eq!(prediction.label, Label::Negative);
+    /// assert!((prediction.polarity + 0.5).abs() < 1e-6);
+    /// assert_eq!(prediction.confidence, 0.7);
+    /// ```
+    pub fn from_probabilities(probabilities: [f32; 3]) -> Prediction {
+        let label = Label::ALL
+            .into_iter()
+            .max_by(|a, b| probabilities[a.index()].total_cmp(&probabilities[b.index()]))
+            .unwrap_or(Label::Neutral);
+        Prediction {
+            label,
+            polarity: probabilities[Label::Positive.index()]
+                - probabilities[Label::Negative.index()],
+            confidence: probabilities[label.index()],
+            probabilities,
+            evidence: Vec::new(),
+            empty: false,
+        }
+    }
+
+    /// The prediction for a post with nothing to score ([`Prediction::empty`]).
+    pub fn of_empty_post() -> Prediction {
+        Prediction {
+            empty: true,
+            ..Prediction::from_probabilities([0.0, 1.0, 0.0])
+        }
+    }
 }
 
 /// One contribution to a prediction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Evidence {
     /// What contributed: a word with its morphemes (`재밌/VA`), a negated one (`안+재밌/VA`,
     /// `재밌/VA+않`), a signal (`ㅋㅋ/IC`), or a lexicon entry (`lexicon:최고/NNG`).
     pub term: String,
     /// Signed contribution to the calibrated log-odds: toward positive (> 0) or negative (< 0).
     pub weight: f32,
-    /// Byte span `(start, end)` in the original post.
-    pub span: (usize, usize),
+    /// Byte span in the original post ([`Span::to_chars`] gives it in characters).
+    pub span: Span,
+}
+
+impl Evidence {
+    /// A contribution of `weight` by `term` at `span`.
+    pub fn new(term: impl Into<String>, weight: f32, span: Span) -> Evidence {
+        Evidence {
+            term: term.into(),
+            weight,
+            span,
+        }
+    }
 }
 
 /// How a model trained on negative and positive posts only says neutral, since it never saw
@@ -204,21 +257,10 @@ impl Model {
         }
     }
 
-    /// A per-thread scorer.
-    ///
-    /// # Errors
-    ///
-    /// None at present; the `Result` leaves room for scorers that need resources.
-    pub fn scorer(&self) -> Result<Scorer<'_>, Error> {
-        Ok(self.new_scorer())
-    }
-
-    pub(crate) fn new_scorer(&self) -> Scorer<'_> {
-        Scorer {
-            model: self,
-            worker: self.tokenizer.worker(),
-            scratch: Scratch::default(),
-        }
+    /// A per-thread scorer that borrows the model ([`Scorer::owned`] for one that holds
+    /// it).
+    pub fn scorer(&self) -> Scorer<'_> {
+        Scorer::new(ModelRef::Borrowed(self))
     }
 
     /// Loads a model directory written by [`Model::save_dir`].
@@ -263,10 +305,29 @@ pub(crate) struct Scratch {
     unit_weights: Vec<f32>,
 }
 
+/// The model a scorer scores with: borrowed, or shared by an `Arc` for a scorer that must
+/// be `'static` (async tasks, Python objects).
+enum ModelRef<'m> {
+    Borrowed(&'m Model),
+    Shared(Arc<Model>),
+}
+
+impl std::ops::Deref for ModelRef<'_> {
+    type Target = Model;
+
+    fn deref(&self) -> &Model {
+        match self {
+            ModelRef::Borrowed(model) => model,
+            ModelRef::Shared(model) => model,
+        }
+    }
+}
+
 /// A per-thread scorer: owns a tokenizer worker and featurising buffers, reused from post to
-/// post. Get one per thread from [`Model::scorer`].
+/// post. Get one per thread from [`Model::scorer`], or [`Scorer::owned`] for one that
+/// keeps the model alive itself.
 pub struct Scorer<'m> {
-    model: &'m Model,
+    model: ModelRef<'m>,
     worker: Worker,
     scratch: Scratch,
 }
@@ -277,12 +338,47 @@ impl std::fmt::Debug for Scorer<'_> {
     }
 }
 
-impl Scorer<'_> {
+impl Scorer<'static> {
+    /// A scorer that holds its model by `Arc`: `'static`, so it can live in an async task
+    /// or a Python object. Each thread still needs its own.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use nunchi_score::{Label, Model, Scorer};
+    ///
+    /// let model = Arc::new(Model::embedded()?);
+    /// let handle = std::thread::spawn({
+    ///     let mut scorer = Scorer::owned(Arc::clone(&model));
+    ///     move || scorer.score("정말 최고의 영화였어요").map(|p| p.label)
+    /// });
+    /// assert_eq!(handle.join().unwrap()?, Label::Positive);
+    /// # Ok::<(), nunchi_score::Error>(())
+    /// ```
+    pub fn owned(model: Arc<Model>) -> Scorer<'static> {
+        Scorer::new(ModelRef::Shared(model))
+    }
+}
+
+impl<'m> Scorer<'m> {
+    fn new(model: ModelRef<'m>) -> Self {
+        Scorer {
+            worker: model.tokenizer.worker(),
+            model,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// The model it scores with.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
     /// Scores a post; `evidence` is left empty.
     ///
     /// # Errors
     ///
-    /// [`Error::Tokenizer`] if the tokenizer fails (for instance on input over 4 GiB).
+    /// [`Error::Tokenizer`] if the tokenizer fails (for instance on input over
+    /// [`nunchi_tokenizer::MAX_INPUT_BYTES`]).
     pub fn score(&mut self, text: &str) -> Result<Prediction, Error> {
         self.explain(text, 0)
     }
@@ -294,23 +390,43 @@ impl Scorer<'_> {
     ///
     /// As [`Scorer::score`].
     pub fn explain(&mut self, text: &str, top_k: usize) -> Result<Prediction, Error> {
+        self.explain_analyzed(text, top_k)
+            .map(|(prediction, _)| prediction)
+    }
+
+    /// [`Scorer::explain`], handing back the tokenizer's analysis of the post as well, so
+    /// that one analysis serves scoring and whatever else needs the tokens (finding target
+    /// mentions, for instance). It borrows the scorer until the next call.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scorer::score`].
+    pub fn explain_analyzed(
+        &mut self,
+        text: &str,
+        top_k: usize,
+    ) -> Result<(Prediction, &Analysis), Error> {
         let analysis = self.worker.analyze(text)?;
-        Ok(predict(self.model, &mut self.scratch, analysis, top_k))
+        let prediction = predict(&self.model, &mut self.scratch, analysis, top_k);
+        Ok((prediction, analysis))
     }
 
     /// Scores a post that was already analysed (by any worker of the model's tokenizer):
     /// the scoring cost alone, without tokenizing.
     pub fn score_analysis(&mut self, analysis: &Analysis) -> Prediction {
-        predict(self.model, &mut self.scratch, analysis, 0)
+        predict(&self.model, &mut self.scratch, analysis, 0)
     }
 
     /// [`Scorer::score_analysis`] with `top_k` pieces of evidence.
     pub fn explain_analysis(&mut self, analysis: &Analysis, top_k: usize) -> Prediction {
-        predict(self.model, &mut self.scratch, analysis, top_k)
+        predict(&self.model, &mut self.scratch, analysis, top_k)
     }
 }
 
 fn predict(model: &Model, scratch: &mut Scratch, analysis: &Analysis, top_k: usize) -> Prediction {
+    if analysis.is_empty() {
+        return Prediction::of_empty_post();
+    }
     let config = &model.manifest.features;
     let view = &mut scratch.view;
     let featurizer = &mut scratch.featurizer;
@@ -326,22 +442,11 @@ fn predict(model: &Model, scratch: &mut Scratch, analysis: &Analysis, top_k: usi
     }
     raw.iter_mut().for_each(|r| *r *= model.weights.step);
     let probabilities = probabilities(model, &raw[..k], evidence_strength);
-    let label = Label::ALL
-        .into_iter()
-        .max_by(|a, b| probabilities[a.index()].total_cmp(&probabilities[b.index()]))
-        .unwrap_or(Label::Neutral);
-    let evidence = if top_k > 0 {
-        explain(model, view, featurizer, &mut scratch.unit_weights, top_k)
-    } else {
-        Vec::new()
-    };
-    Prediction {
-        label,
-        polarity: probabilities[Label::Positive.index()] - probabilities[Label::Negative.index()],
-        confidence: probabilities[label.index()],
-        probabilities,
-        evidence,
+    let mut prediction = Prediction::from_probabilities(probabilities);
+    if top_k > 0 {
+        prediction.evidence = explain(model, view, featurizer, &mut scratch.unit_weights, top_k);
     }
+    prediction
 }
 
 /// Calibrated probabilities over all three labels from the raw scores.
@@ -422,10 +527,7 @@ fn explain(
             evidence.push(Evidence {
                 term: format!("lexicon:{}{}", slot.name(), entry.display_name()),
                 weight: contribution,
-                span: (
-                    first.span.start.min(last.span.start),
-                    first.span.end.max(last.span.end),
-                ),
+                span: first.span.cover(last.span),
             });
             continue;
         }
@@ -442,7 +544,7 @@ fn explain(
         evidence.push(Evidence {
             term: unit_term(view, unit),
             weight,
-            span: (unit.span.start, unit.span.end),
+            span: unit.span,
         });
     }
     evidence.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use nunchi_tokenizer::{Analysis, PosTag};
+use nunchi_tokenizer::{Analysis, PosTag, Span};
 
 /// Scope flags of a token.
 pub(crate) mod scope {
@@ -36,7 +36,7 @@ pub(crate) struct MorphemeView {
 #[derive(Debug, Clone)]
 pub(crate) struct TokenView {
     /// Byte span in the original post.
-    pub span: Range<usize>,
+    pub span: Span,
     /// Surface in the normalised text: a range of [`PostView::surfaces`].
     pub surface: Range<u32>,
     /// Its morphemes: a range of [`PostView::morphemes`].
@@ -54,7 +54,7 @@ pub(crate) struct TokenView {
 #[derive(Debug, Clone)]
 pub(crate) struct Unit {
     /// Byte span in the original post (from its first to its last token).
-    pub span: Range<usize>,
+    pub span: Span,
     /// The token whose morphemes name the unit.
     pub head: u32,
     /// The negator token merged into the unit, if any.
@@ -83,15 +83,7 @@ impl PostView {
         self.units.clear();
         self.forms.clear();
         self.surfaces.clear();
-        let mut eojeol = 0u32;
-        let mut previous_end = None;
         for (i, token) in analysis.tokens().enumerate() {
-            // The tokenizer drops whitespace only: a gap between two tokens' original spans
-            // is a word boundary.
-            if previous_end.is_some_and(|end| token.span.start > end) {
-                eojeol += 1;
-            }
-            previous_end = Some(token.span.end);
             let first_morpheme = self.morphemes.len() as u32;
             for m in token.morphemes() {
                 let start = self.forms.len() as u32;
@@ -105,20 +97,16 @@ impl PostView {
             let surface_start = self.surfaces.len() as u32;
             self.surfaces.push_str(token.surface);
             self.tokens.push(TokenView {
-                span: token.span.clone(),
+                span: token.span,
                 surface: surface_start..self.surfaces.len() as u32,
                 morphemes: first_morpheme..self.morphemes.len() as u32,
                 pos: token.pos,
-                eojeol,
+                eojeol: token.word,
                 unit: 0,
                 scope: 0,
             });
         }
-        self.eojeols = if self.tokens.is_empty() {
-            0
-        } else {
-            eojeol + 1
-        };
+        self.eojeols = self.tokens.last().map_or(0, |t| t.eojeol + 1);
         self.mark_scopes_and_units();
     }
 
@@ -224,14 +212,13 @@ impl PostView {
             if unit_of_root[root] == u32::MAX {
                 unit_of_root[root] = self.units.len() as u32;
                 self.units.push(Unit {
-                    span: self.tokens[i].span.clone(),
+                    span: self.tokens[i].span,
                     head: root as u32,
                     negator: negator_of[root],
                 });
             }
             let unit = &mut self.units[unit_of_root[root] as usize];
-            unit.span.start = unit.span.start.min(self.tokens[i].span.start);
-            unit.span.end = unit.span.end.max(self.tokens[i].span.end);
+            unit.span = unit.span.cover(self.tokens[i].span);
             self.tokens[i].unit = unit_of_root[root];
         }
     }
@@ -410,7 +397,7 @@ mod tests {
         let text = "배우는 안 좋아요";
         let v = view(text);
         let unit = &v.units[v.tokens.iter().find(|t| v.surface(t) == "좋").unwrap().unit as usize];
-        assert_eq!(&text[unit.span.clone()], "안 좋아요");
+        assert_eq!(unit.span.of(text), Some("안 좋아요"));
         assert!(unit.negator.is_some());
     }
 

@@ -23,8 +23,8 @@ fn save_and_load_dir_round_trips() {
     let loaded = Model::load_dir(dir.path()).unwrap();
     assert_eq!(files(&loaded), files(&model));
     let text = "연출은 별로였지만 배우들 연기가 좋았다";
-    let a = model.scorer().unwrap().explain(text, 5).unwrap();
-    let b = loaded.scorer().unwrap().explain(text, 5).unwrap();
+    let a = model.scorer().explain(text, 5).unwrap();
+    let b = loaded.scorer().explain(text, 5).unwrap();
     assert_eq!(a.probabilities, b.probabilities);
     assert_eq!(a.evidence, b.evidence);
     assert_eq!(loaded.labels(), model.labels());

@@ -3,7 +3,7 @@
 use nunchi_score::{Label, Lexicon, Model, Prediction};
 
 fn score(model: &Model, text: &str, top_k: usize) -> Prediction {
-    model.scorer().unwrap().explain(text, top_k).unwrap()
+    model.scorer().explain(text, top_k).unwrap()
 }
 
 #[test]
@@ -55,15 +55,18 @@ fn evidence_maps_to_original_spans() {
     let p = score(&model, text, 50);
     assert!(!p.evidence.is_empty());
     for e in &p.evidence {
-        assert!(e.span.0 < e.span.1 && e.span.1 <= text.len(), "{e:?}");
-        assert!(text.is_char_boundary(e.span.0) && text.is_char_boundary(e.span.1));
+        assert!(
+            e.span.start < e.span.end && e.span.end <= text.len(),
+            "{e:?}"
+        );
+        assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end));
     }
     let negated = p
         .evidence
         .iter()
         .find(|e| e.term == "안+재밌/VA")
         .unwrap_or_else(|| panic!("no negated term in {:?}", p.evidence));
-    assert_eq!(&text[negated.span.0..negated.span.1], "안 재밌다");
+    assert_eq!(&text[negated.span.start..negated.span.end], "안 재밌다");
     assert!(negated.weight < 0.0, "{negated:?}");
     let sorted = p
         .evidence
@@ -71,13 +74,7 @@ fn evidence_maps_to_original_spans() {
         .all(|w| w[0].weight.abs() >= w[1].weight.abs());
     assert!(sorted);
     assert_eq!(score(&model, text, 3).evidence.len(), 3);
-    assert!(model
-        .scorer()
-        .unwrap()
-        .score(text)
-        .unwrap()
-        .evidence
-        .is_empty());
+    assert!(model.scorer().score(text).unwrap().evidence.is_empty());
 }
 
 #[test]
@@ -101,7 +98,7 @@ fn user_lexicon_overrides_show_in_scores_and_explanations() {
         .find(|e| e.term.starts_with("lexicon:") && e.term.contains("갓벽"))
         .unwrap_or_else(|| panic!("no lexicon evidence in {:?}", after.evidence));
     assert!(lexical.weight > 0.0);
-    assert_eq!(&text[lexical.span.0..lexical.span.1], "갓벽");
+    assert_eq!(&text[lexical.span.start..lexical.span.end], "갓벽");
 
     // Overriding an induced entry the other way turns a positive word negative.
     let flipped =
@@ -119,7 +116,7 @@ fn user_lexicon_overrides_show_in_scores_and_explanations() {
 fn scoring_an_analysis_equals_scoring_the_text() {
     let model = Model::embedded().unwrap();
     let mut worker = model.tokenizer().worker();
-    let mut scorer = model.scorer().unwrap();
+    let mut scorer = model.scorer();
     let text = "배송 빠르고 좋아요^^";
     let direct = scorer.score(text).unwrap();
     let analysis = worker.analyze(text).unwrap();
@@ -150,4 +147,31 @@ fn a_model_is_shared_by_threads() {
             assert_eq!(h.join().unwrap(), single);
         }
     });
+}
+
+#[test]
+fn empty_posts_are_neutral_with_certainty() {
+    let model = Model::embedded().unwrap();
+    let mut scorer = model.scorer();
+    for text in ["", "   ", "\t\n", "\u{200B}"] {
+        let prediction = scorer.explain(text, 3).unwrap();
+        assert!(prediction.empty, "{text:?}");
+        assert_eq!(prediction.label, Label::Neutral, "{text:?}");
+        assert_eq!(prediction.probabilities, [0.0, 1.0, 0.0], "{text:?}");
+        assert!(prediction.evidence.is_empty());
+    }
+    let scored = scorer.score("ㅋ").unwrap();
+    assert!(!scored.empty);
+}
+
+#[test]
+fn explain_analyzed_scores_like_explain_and_keeps_the_tokens() {
+    let model = Model::embedded().unwrap();
+    let mut scorer = model.scorer();
+    let text = "KT 고객센터 연결이 안 돼요";
+    let expected = scorer.explain(text, 3).unwrap();
+    let (prediction, analysis) = scorer.explain_analyzed(text, 3).unwrap();
+    assert_eq!(prediction, expected);
+    let first = analysis.tokens().next().unwrap();
+    assert_eq!((first.surface, first.word), ("KT", 0));
 }

@@ -100,7 +100,7 @@ fn three_labels_train_and_predict_neutral() {
     assert_eq!(model.labels(), Label::ALL);
     assert!(model.manifest().neutral.is_none());
     assert!(trained.dev.accuracy > 0.7, "{}", trained.dev);
-    let mut scorer = model.scorer().unwrap();
+    let mut scorer = model.scorer();
     let p = scorer
         .score("130일 오후 2시에 정기 회의가 열립니다")
         .unwrap();

@@ -34,8 +34,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// The input is longer than the tokenizer can address (4 GiB).
-    #[error("input of {len} bytes is too long (the limit is 4 GiB)")]
+    /// The input is longer than the tokenizer takes
+    /// ([`MAX_INPUT_BYTES`](crate::MAX_INPUT_BYTES), 2 GiB).
+    #[error(
+        "input of {len} bytes is too long (the limit is {} bytes, 2 GiB)",
+        crate::MAX_INPUT_BYTES
+    )]
     InputTooLong {
         /// Its length in bytes.
         len: usize,

@@ -20,7 +20,8 @@
 //! let tokens: Vec<_> = analysis.tokens().collect();
 //! assert_eq!(tokens[0].surface, "배송");
 //! assert_eq!(tokens[0].pos, PosTag::Nng);
-//! assert_eq!(&post[tokens[0].span.clone()], "배송");
+//! assert_eq!(tokens[0].span.of(post), Some("배송"));
+//! assert_eq!((tokens[0].word, tokens[2].word), (0, 1)); // 배송 이 | 너무
 //! # Ok::<(), nunchi_tokenizer::Error>(())
 //! ```
 #![deny(missing_docs)]
@@ -29,11 +30,15 @@ mod error;
 mod lattice;
 pub mod normalize;
 mod pos;
+mod span;
 mod token;
 mod tokenizer;
 
 pub use error::Error;
 pub use normalize::{Normalized, Normalizer, SocialUnit};
 pub use pos::{PosTag, UnknownPosTag};
+pub use span::Span;
 pub use token::{Morpheme, MorphemeInfo, Token, TokenInfo};
-pub use tokenizer::{Analysis, Tokenizer, TokenizerBuilder, Worker, EMBEDDED_DICTIONARY_ID};
+pub use tokenizer::{
+    Analysis, Tokenizer, TokenizerBuilder, Worker, EMBEDDED_DICTIONARY_ID, MAX_INPUT_BYTES,
+};

@@ -5,6 +5,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::pos::PosTag;
+use crate::span::Span;
 
 /// One morpheme of a token, with its base form: ko-dic analyses inflected and compound
 /// entries into parts (`했` = `하/XSV + 었/EP`).
@@ -22,7 +23,13 @@ pub struct Token<'a> {
     /// The token as it reads in the normalised text.
     pub surface: &'a str,
     /// Byte span in the original input (before normalisation).
-    pub span: Range<usize>,
+    pub span: Span,
+    /// Byte span of [`Token::surface`] in the normalised text
+    /// ([`Analysis::normalized_text`](crate::Analysis::normalized_text)).
+    pub normalized: Span,
+    /// Index of the word (the whitespace-separated eojeol) the token belongs to: tokens of
+    /// one word share it, and it grows by one at each whitespace gap.
+    pub word: u32,
     /// The first part-of-speech tag (`VCP` for a `VCP+EF` entry).
     pub pos: PosTag,
     /// The last part-of-speech tag (equal to `pos` for a simple entry).
@@ -47,7 +54,7 @@ impl<'a> Token<'a> {
     pub fn to_info(&self) -> TokenInfo {
         TokenInfo {
             surface: self.surface.to_owned(),
-            span: (self.span.start, self.span.end),
+            span: self.span,
             pos: self.pos,
             morphemes: self
                 .morphemes()
@@ -72,8 +79,8 @@ pub(crate) struct MorphemeRecord {
 pub struct TokenInfo {
     /// The surface in the normalised text.
     pub surface: String,
-    /// Byte span `(start, end)` in the original input.
-    pub span: (usize, usize),
+    /// Byte span in the original input.
+    pub span: Span,
     /// First part-of-speech tag.
     pub pos: PosTag,
     /// Morphemes with their base forms.

@@ -14,7 +14,13 @@ use crate::lattice::{
 };
 use crate::normalize::{Normalized, Normalizer};
 use crate::pos::PosTag;
+use crate::span::Span;
 use crate::token::{MorphemeRecord, Token};
+
+/// The longest post [`Worker::analyze`] takes, in bytes (2 GiB). Offsets are kept in 32
+/// bits, and normalisation can lengthen a text (a laugh split off a syllable adds a
+/// character), so the input is held to half of what 32 bits address.
+pub const MAX_INPUT_BYTES: usize = 1 << 31;
 
 /// Identity of the dictionary that ships embedded, recorded in trained models.
 pub const EMBEDDED_DICTIONARY_ID: &str = "mecab-ko-dic-2.1.1-20180720 (lindera-ko-dic 6.2.0)";
@@ -284,6 +290,7 @@ pub struct Analysis {
 struct TokenRecord {
     surface: Range<u32>,
     span: Range<u32>,
+    word: u32,
     pos: PosTag,
     last_pos: PosTag,
     is_unknown: bool,
@@ -319,7 +326,9 @@ impl Analysis {
     fn view<'a>(&'a self, t: &TokenRecord) -> Token<'a> {
         Token {
             surface: &self.normalized.text()[t.surface.start as usize..t.surface.end as usize],
-            span: t.span.start as usize..t.span.end as usize,
+            span: Span::new(t.span.start as usize, t.span.end as usize),
+            normalized: Span::new(t.surface.start as usize, t.surface.end as usize),
+            word: t.word,
             pos: t.pos,
             last_pos: t.last_pos,
             is_unknown: t.is_unknown,
@@ -345,9 +354,16 @@ impl Analysis {
         first_morpheme: usize,
     ) {
         let span = self.normalized.original_span(surface.clone());
+        // The lattice skips whitespace and nothing else: a gap is a word boundary.
+        let word = match self.tokens.last() {
+            Some(previous) if surface.start as u32 > previous.surface.end => previous.word + 1,
+            Some(previous) => previous.word,
+            None => 0,
+        };
         self.tokens.push(TokenRecord {
             surface: surface.start as u32..surface.end as u32,
             span: span.start as u32..span.end as u32,
+            word,
             pos,
             last_pos,
             is_unknown,
@@ -382,10 +398,11 @@ impl Worker {
     ///
     /// # Errors
     ///
-    /// [`Error::InputTooLong`] for input over 4 GiB; [`Error::Analysis`] if the dictionary
-    /// leaves no path through the lattice (a malformed dictionary).
+    /// [`Error::InputTooLong`] for input over [`MAX_INPUT_BYTES`] (2 GiB);
+    /// [`Error::Analysis`] if the dictionary leaves no path through the lattice (a malformed
+    /// dictionary).
     pub fn analyze(&mut self, text: &str) -> Result<&Analysis, Error> {
-        if text.len() > u32::MAX as usize / 2 {
+        if text.len() > MAX_INPUT_BYTES {
             return Err(Error::InputTooLong { len: text.len() });
         }
         let analysis = &mut self.analysis;

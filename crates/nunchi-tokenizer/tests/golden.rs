@@ -80,8 +80,8 @@ fn render(snapshots: &[Snapshot]) -> String {
                 out,
                 "{number}|\t{}\t{}..{}\t{}\t{}",
                 token.surface,
-                token.span.0,
-                token.span.1,
+                token.span.start,
+                token.span.end,
                 token.pos,
                 morphemes.join("+")
             );
@@ -95,7 +95,7 @@ fn render(snapshots: &[Snapshot]) -> String {
 fn check_spans(snapshot: &Snapshot) -> Result<(), String> {
     let mut previous_end = 0;
     for token in &snapshot.tokens {
-        let (start, end) = token.span;
+        let (start, end) = (token.span.start, token.span.end);
         let valid = previous_end <= start
             && start < end
             && snapshot.text.is_char_boundary(start)

@@ -17,9 +17,27 @@ fn worker() -> Worker {
 /// Checks the invariants every analysis must keep, and returns the tokens' surfaces.
 fn check(input: &str, analysis: &Analysis) -> Vec<String> {
     let mut previous_end = 0;
+    let mut previous: Option<(nunchi_tokenizer::Span, u32)> = None;
     let mut surfaces = Vec::new();
+    let normalized = analysis.normalized_text();
     for token in analysis.tokens() {
-        let span = token.span.clone();
+        let span = token.span;
+        assert_eq!(
+            token.normalized.of(normalized),
+            Some(token.surface),
+            "normalised span of {:?} in {input:?}",
+            token.surface
+        );
+        let expected_word = match previous {
+            None => 0,
+            Some((before, word)) => {
+                let gap = &normalized[before.end..token.normalized.start];
+                assert!(gap.chars().all(char::is_whitespace), "{gap:?} skipped");
+                word + u32::from(!gap.is_empty())
+            }
+        };
+        assert_eq!(token.word, expected_word, "word index in {input:?}");
+        previous = Some((token.normalized, token.word));
         assert!(!token.surface.is_empty(), "empty surface in {input:?}");
         assert!(
             span.start <= span.end && span.end <= input.len(),
@@ -141,7 +159,7 @@ fn hanja_mixed_scripts_and_rtl() {
         let analysis = worker.analyze(input).expect("analysis");
         assert_eq!(analysis.normalized_text(), *input);
         for token in analysis.tokens() {
-            assert_eq!(&input[token.span.clone()], token.surface);
+            assert_eq!(&input[token.span.range()], token.surface);
         }
     }
     // Bidi controls are dropped before analysis.
@@ -183,7 +201,7 @@ fn emoji_runs_and_sequences_are_emoji_tokens() {
     let emoji: Vec<_> = analysis
         .tokens()
         .filter(|t| t.pos == PosTag::Emoji)
-        .map(|t| (t.surface, &input[t.span.clone()]))
+        .map(|t| (t.surface, &input[t.span.range()]))
         .collect();
     assert_eq!(
         emoji,
@@ -275,7 +293,7 @@ fn real_tweets_keep_the_invariants_and_mentions_whole() {
         assert_eq!(found.len(), expected, "{tweet:?}");
         for token in found {
             assert_eq!(token.surface, "@user");
-            assert_eq!(&tweet[token.span.clone()], "@user");
+            assert_eq!(&tweet[token.span.range()], "@user");
         }
         tweets += 1;
         mentions += expected;

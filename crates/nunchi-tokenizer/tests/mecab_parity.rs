@@ -289,12 +289,12 @@ fn measure(corpus: &str, normalizer: Normalizer) -> Agreement {
         let ours: Vec<OurToken> = analysis
             .tokens()
             .map(|t| OurToken {
-                normalised: t.pos.is_social() || t.surface != &line[t.span.clone()],
+                normalised: t.pos.is_social() || t.surface != &line[t.span.range()],
                 morphemes: t
                     .morphemes()
                     .map(|m| format!("{}/{}", m.form, m.tag))
                     .collect(),
-                span: t.span,
+                span: t.span.range(),
                 first_pos: t.pos,
                 last_pos: t.last_pos,
             })

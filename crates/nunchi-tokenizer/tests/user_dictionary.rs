@@ -23,7 +23,10 @@ fn user_words_are_segmented_whole() {
     let tokens = with.tokenize("갤럭시노트가 좋아요").expect("analysis");
     assert_eq!(tokens[0].surface, "갤럭시노트");
     assert_eq!(tokens[0].pos, PosTag::Nnp);
-    assert_eq!(tokens[0].span, (0, "갤럭시노트".len()));
+    assert_eq!(
+        tokens[0].span,
+        nunchi_tokenizer::Span::new(0, "갤럭시노트".len())
+    );
     assert_eq!(tokens[1].surface, "가");
 }
 

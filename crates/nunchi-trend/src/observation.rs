@@ -67,28 +67,20 @@ impl Observation {
 mod tests {
     use super::*;
     use nunchi_score::Evidence;
+    use nunchi_tokenizer::Span;
 
     #[test]
     fn a_prediction_becomes_an_observation_with_its_negative_terms() {
-        let evidence = |term: &str, weight| Evidence {
-            term: term.into(),
-            weight,
-            span: (0, 0),
-        };
-        let prediction = Prediction {
-            label: Label::Negative,
-            polarity: -0.7,
-            probabilities: [0.8, 0.1, 0.1],
-            confidence: 0.8,
-            evidence: vec![
-                evidence("황당/XR", -1.2),
-                evidence("ㅋㅋ/IC", 0.4),
-                evidence("도둑놈/NNG", -0.9),
-            ],
-        };
+        let evidence = |term: &str, weight| Evidence::new(term, weight, Span::new(0, 3));
+        let mut prediction = Prediction::from_probabilities([0.8, 0.1, 0.1]);
+        prediction.evidence = vec![
+            evidence("황당/XR", -1.2),
+            evidence("ㅋㅋ/IC", 0.4),
+            evidence("도둑놈/NNG", -0.9),
+        ];
         let observation = Observation::from_prediction(42, &prediction).with_targets(vec![1]);
         assert_eq!(observation.label, Label::Negative);
-        assert_eq!(observation.polarity, -0.7);
+        assert!((observation.polarity + 0.7).abs() < 1e-6);
         assert_eq!(observation.negative_terms, ["황당/XR", "도둑놈/NNG"]);
         assert_eq!((observation.time, observation.targets), (42, vec![1]));
     }

@@ -85,13 +85,7 @@ impl TargetMatcher {
     pub fn find(&self, analysis: &Analysis) -> Vec<usize> {
         let text = analysis.normalized_text();
         let mut starts = word_starts(text);
-        let mut cursor = 0;
-        for token in analysis.tokens() {
-            if let Some(offset) = text[cursor..].find(token.surface) {
-                starts.push(cursor + offset);
-                cursor += offset + token.surface.len();
-            }
-        }
+        starts.extend(analysis.tokens().map(|token| token.normalized.start));
         starts.sort_unstable();
         starts.dedup();
         (0..self.targets.len())

@@ -286,9 +286,7 @@ impl<'a> RecordStage for ClassifyStage<'a> {
     type Output = Result<Prediction, Rejection>;
 
     fn worker(&self) -> anyhow::Result<Scorer<'a>> {
-        self.model
-            .scorer()
-            .context("cannot create a scorer for the model")
+        Ok(self.model.scorer())
     }
 
     fn process(&self, scorer: &mut Scorer<'a>, record: &Record) -> Self::Output {

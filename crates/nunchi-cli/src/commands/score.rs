@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context;
 use clap::Args;
 use nunchi_score::{Label, Prediction};
 
@@ -33,9 +32,7 @@ pub struct ScoreArgs {
 /// The model cannot be loaded, or stdin/stdout fail.
 pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
     let model = load_model(&args.model)?;
-    let mut scorer = model
-        .scorer()
-        .context("cannot create a scorer for the model")?;
+    let mut scorer = model.scorer();
     let mut out = std::io::stdout().lock();
     let mut failed = 0u64;
     let counts = for_each_text(&args.texts, |item| {
@@ -75,7 +72,7 @@ fn write_human(out: &mut impl Write, text: &str, prediction: &Prediction) -> std
         writeln!(
             out,
             "    {:+.3}  {}  [{}..{}]",
-            evidence.weight, evidence.term, evidence.span.0, evidence.span.1
+            evidence.weight, evidence.term, evidence.span.start, evidence.span.end
         )?;
     }
     Ok(())

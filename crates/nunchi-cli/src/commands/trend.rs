@@ -391,9 +391,8 @@ enum TrendWorker<'a> {
     },
 }
 
-/// A tokenizer worker whose analysis is scored and matched against the targets.
+/// A scorer whose analysis of each post is also matched against the targets.
 struct ScoringWorker<'a> {
-    tokenizer: Worker,
     scorer: Scorer<'a>,
     terms: usize,
 }
@@ -405,10 +404,7 @@ impl<'a> RecordStage for TrendStage<'a> {
     fn worker(&self) -> anyhow::Result<TrendWorker<'a>> {
         Ok(match self.source {
             Source::Model { model, terms } => TrendWorker::Scoring(Box::new(ScoringWorker {
-                tokenizer: model.tokenizer().worker(),
-                scorer: model
-                    .scorer()
-                    .context("cannot create a scorer for the model")?,
+                scorer: model.scorer(),
                 terms: *terms,
             })),
             Source::Columns { columns, tokenizer } => TrendWorker::Reading {
@@ -425,13 +421,10 @@ impl<'a> RecordStage for TrendStage<'a> {
             .map_err(|e| reject(e.to_string()))?;
         match worker {
             TrendWorker::Scoring(scoring) => {
-                let ScoringWorker {
-                    tokenizer,
-                    scorer,
-                    terms,
-                } = &mut **scoring;
-                let analysis = self.analyze(tokenizer, record, row.text)?;
-                let prediction = scorer.explain_analysis(analysis, *terms);
+                let (prediction, analysis) = scoring
+                    .scorer
+                    .explain_analyzed(row.text, scoring.terms)
+                    .map_err(|e| reject(format!("cannot analyse the text: {e}")))?;
                 Ok(Observation::from_prediction(time, &prediction)
                     .with_targets(self.matcher.find(analysis)))
             }
