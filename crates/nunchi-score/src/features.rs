@@ -618,3 +618,90 @@ fn unit_range(window: &[Atom]) -> (u32, u32) {
     }
     (first, last)
 }
+
+#[cfg(test)]
+mod tests {
+    use nunchi_tokenizer::Tokenizer;
+
+    use super::*;
+    use crate::lexicon::LexiconEntry;
+
+    /// Indices of every occurrence of `post` in emission order, then the lexicon sums.
+    fn indices(post: &str) -> Vec<u32> {
+        let tokenizer = Tokenizer::new().unwrap();
+        let mut worker = tokenizer.worker();
+        let mut view = PostView::default();
+        view.load(worker.analyze(post).unwrap());
+        let lexicon = Lexicon::from_entries([
+            LexiconEntry {
+                term: "재밌".into(),
+                pos: Some(PosTag::Va),
+                weight: 0.8,
+                support: 0,
+            },
+            LexiconEntry {
+                term: "갓벽".into(),
+                pos: None,
+                weight: 1.0,
+                support: 0,
+            },
+        ])
+        .unwrap();
+        let config = FeatureConfig::default();
+        let mut featurizer = Featurizer::default();
+        featurizer.featurize(&view, &config, |_| {});
+        featurizer.add_lexicon(&view, &lexicon, &config);
+        featurizer.occurrences.iter().map(|o| o.index).collect()
+    }
+
+    /// The hash scheme is part of the model format: a change to any of these indices makes
+    /// every trained model score garbage. Computed once from the code that trained the
+    /// shipped model; never update them without a new format version.
+    #[test]
+    fn feature_indices_of_fixed_posts_are_pinned() {
+        let expected: [(&str, &[u32]); 3] = [
+            (
+                "안 재밌다ㅋㅋ!",
+                &[
+                    14817562, 1276929, 7637942, 14008705, 9639774, 9566914, 6569262, 9886419,
+                    3976866, 6784784, 4991848, 13186209, 16601538, 3099170, 13819227, 11483490,
+                    11212756, 271254, 16172549, 4421781, 16249756, 10385436, 14510043, 845345,
+                    9238475, 8994963, 6652585, 6652585, 1848246, 1777966, 1214490, 8161640,
+                    2584200, 15836134, 13511577, 6184043, 6110476, 14011720, 4616438, 13134621,
+                    4979205, 14165096, 1179187, 7316694, 9673809, 7347322, 7966078, 6530915,
+                    2164963, 258936, 1524334, 16390952, 14435391, 10541164, 15269991, 7214323,
+                    7514344, 13542094, 9213912, 16606210, 8643275, 2615107, 16777221, 16777217,
+                ],
+            ),
+            (
+                "연기는 너무 좋지만 😂?",
+                &[
+                    10765267, 14575890, 14226818, 12203167, 7878266, 13669451, 6877773, 15301562,
+                    6599001, 14897861, 3187056, 5963355, 13836660, 5125546, 9940218, 14636668,
+                    3858269, 4500016, 5677940, 1663975, 15362120, 5689911, 3039252, 16045932,
+                    663488, 5732235, 6574172, 3012247, 13277584, 1828876, 1247441, 10866632,
+                    5072193, 47747, 10876004, 16316238, 16773791, 9619500, 7453846, 3352028,
+                    5362908, 14404520, 1819360, 6248324, 6188854, 4818739, 5486862, 6362882,
+                    5273674, 5698236, 13867700, 10816020, 7006564, 3745689, 15463989, 13021602,
+                    15385752, 11157865, 16507135, 15454171, 12059411, 1002405, 2262165, 4693082,
+                    6825196, 4527361, 11213149, 11765160, 14160387, 11236223, 4930110, 12670079,
+                    15023115, 12199924, 13305746, 11694223, 8176789, 4131281, 3862033, 11603955,
+                    3088795, 13985001, 3437283, 1405993, 5501087, 4934785, 16494088, 5414136,
+                    11282034, 8600450, 4973758, 7575316, 8471065, 16099167, 5899257, 13158552,
+                    14354508, 13097424, 16777221,
+                ],
+            ),
+            (
+                "갓벽",
+                &[
+                    7863939, 15794446, 1334305, 221367, 7266122, 10964470, 3567613, 14000656,
+                    13652208, 16195854, 6627518, 303775, 16178892, 6519525, 6868460, 15674538,
+                    12179512, 8001610, 2850679, 16777221, 16777216,
+                ],
+            ),
+        ];
+        for (post, want) in expected {
+            assert_eq!(indices(post), want, "{post}");
+        }
+    }
+}
