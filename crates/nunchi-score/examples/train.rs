@@ -113,7 +113,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         count_warnings(&data.warnings)
     );
     let (wall, cpu) = (Instant::now(), cpu_seconds());
-    let trained = train(&data.examples, &config)?;
+    let tokenizer = nunchi_score::nunchi_tokenizer::Tokenizer::new()?;
+    let trained = train(&data.examples, &config, tokenizer)?;
     let (train_wall, train_cpu) = (wall.elapsed().as_secs_f64(), cpu_seconds() - cpu);
     eprintln!(
         "trained in {train_wall:.1} s wall, {train_cpu:.1} s CPU ({} threads); dropped {:?}",

@@ -27,6 +27,15 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A model is loaded with another tokenizer than the one it was trained with (another
+    /// dictionary, normaliser settings or user dictionary): its features would not match.
+    #[error("the model was trained with the tokenizer ({model}) but is given another ({given})")]
+    TokenizerMismatch {
+        /// The tokenizer recorded in the model's manifest.
+        model: Box<nunchi_tokenizer::TokenizerIdentity>,
+        /// The tokenizer it was given.
+        given: Box<nunchi_tokenizer::TokenizerIdentity>,
+    },
     /// A model was written by an incompatible version of nunchi.
     #[error("{file} has format version {found}; this build reads version {expected}")]
     UnsupportedVersion {

@@ -1,6 +1,7 @@
 //! What a model knows about itself, stored as `manifest.json` (read and written by
 //! [`crate::format`]).
 
+use nunchi_tokenizer::TokenizerIdentity;
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::Calibration;
@@ -20,8 +21,9 @@ pub struct Manifest {
     pub labels: Vec<Label>,
     /// The features the model reads.
     pub features: FeatureConfig,
-    /// Identity of the tokenizer dictionary the model was trained with.
-    pub dictionary_id: String,
+    /// The tokenizer the model was trained with, which must score it: features are the
+    /// tokenizer's output.
+    pub tokenizer: TokenizerIdentity,
     /// Probability calibration fitted on the dev split.
     pub calibration: Calibration,
     /// How a two-label (negative/positive) model says neutral; `None` for other models.

@@ -60,16 +60,6 @@ impl Model {
             ..self.clone()
         }
     }
-
-    /// The same model scoring with another tokenizer (for instance one with a user
-    /// dictionary). Features follow the tokenizer, so it should use the dictionary the model
-    /// was trained with ([`Manifest::dictionary_id`]).
-    pub fn with_tokenizer(&self, tokenizer: Arc<Tokenizer>) -> Model {
-        Model {
-            tokenizer,
-            ..self.clone()
-        }
-    }
 }
 
 #[cfg(test)]

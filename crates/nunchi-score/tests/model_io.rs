@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use nunchi_score::nunchi_tokenizer::{Normalizer, Tokenizer};
 use nunchi_score::{Error, Model, LEXICON_FILE, MANIFEST_FILE, WEIGHTS_FILE};
 
 fn files(model: &Model) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
@@ -12,7 +13,7 @@ fn files(model: &Model) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
 }
 
 fn load(m: &[u8], w: &[u8], l: &[u8]) -> Result<Model, Error> {
-    Model::read(m, w, l)
+    Model::read(m, w, l, Tokenizer::new().unwrap())
 }
 
 #[test]
@@ -20,7 +21,7 @@ fn save_and_load_dir_round_trips() {
     let model = Model::embedded().unwrap();
     let dir = tempfile::tempdir().unwrap();
     model.save_dir(dir.path()).unwrap();
-    let loaded = Model::load_dir(dir.path()).unwrap();
+    let loaded = Model::load_dir(dir.path(), Tokenizer::new().unwrap()).unwrap();
     assert_eq!(files(&loaded), files(&model));
     let text = "연출은 별로였지만 배우들 연기가 좋았다";
     let a = model.scorer().explain(text, 5).unwrap();
@@ -32,7 +33,11 @@ fn save_and_load_dir_round_trips() {
 
 #[test]
 fn missing_directory_is_an_io_error() {
-    let err = Model::load_dir(Path::new("/nonexistent/nunchi-model")).unwrap_err();
+    let err = Model::load_dir(
+        Path::new("/nonexistent/nunchi-model"),
+        Tokenizer::new().unwrap(),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err}");
 }
 
@@ -118,4 +123,29 @@ fn saved_files_are_what_the_model_writes() {
     assert_eq!(fs::read(dir.path().join(MANIFEST_FILE)).unwrap(), m);
     assert_eq!(fs::read(dir.path().join(WEIGHTS_FILE)).unwrap(), w);
     assert_eq!(fs::read(dir.path().join(LEXICON_FILE)).unwrap(), l);
+}
+
+#[test]
+fn another_tokenizer_than_the_models_is_a_typed_error_naming_both() {
+    let (m, w, l) = files(&Model::embedded().unwrap());
+    let literal = Tokenizer::builder()
+        .normalizer(Normalizer { max_repeat: 0 })
+        .build()
+        .unwrap();
+    let with_user_words = Tokenizer::builder()
+        .user_dictionary("갤럭시노트,NNP,갤럭시노트\n".as_bytes())
+        .unwrap()
+        .build()
+        .unwrap();
+    for tokenizer in [literal, with_user_words] {
+        let given = tokenizer.identity().clone();
+        match Model::read(&m[..], &w[..], &l[..], tokenizer) {
+            Err(error @ Error::TokenizerMismatch { .. }) => {
+                let message = error.to_string();
+                assert!(message.contains("max_repeat: 3"), "{message}");
+                assert!(message.contains(&given.to_string()), "{message}");
+            }
+            other => panic!("{given}: expected a tokenizer mismatch, got {other:?}"),
+        }
+    }
 }

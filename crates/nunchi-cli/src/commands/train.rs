@@ -7,6 +7,7 @@ use std::io::Write;
 use anyhow::Context;
 use clap::Args;
 use nunchi_score::{train, TrainConfig};
+use nunchi_tokenizer::Tokenizer;
 
 use crate::commands::dataset::{read_labeled, show_warnings, LabeledArgs};
 use crate::commands::lexicon::read_lexicon;
@@ -63,7 +64,8 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<Outcome> {
         dataset.examples.len(),
         dataset.warnings.len()
     );
-    let trained = train(&dataset.examples, &config).context("training failed")?;
+    let tokenizer = Tokenizer::new().context("cannot load the tokenizer")?;
+    let trained = train(&dataset.examples, &config, tokenizer).context("training failed")?;
     show_warnings(&trained.warnings, "examples dropped in training");
     write_dir_atomically(&args.output, |dir| {
         trained.model.save_dir(dir).context("cannot save the model")

@@ -24,7 +24,7 @@ pub use self::weights::{WEIGHTS_MAGIC, WEIGHTS_VERSION};
 
 /// Version of the model format (the manifest's layout and what it means) that this build
 /// reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// File names inside a model directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -37,19 +37,29 @@ pub const LEXICON_FILE: &str = "lexicon.tsv";
 const MAX_WEIGHTS_BYTES: u64 = 1 << 31;
 
 impl Model {
-    /// Reads a model from its three parts.
+    /// Reads a model from its three parts, to be scored with `tokenizer`: the one it was
+    /// trained with (its [`Tokenizer::identity`] must match the manifest's).
     ///
     /// # Errors
     ///
     /// [`Error::InvalidModel`] or [`Error::UnsupportedVersion`] if a part is corrupt,
     /// truncated, foreign, of another format version or inconsistent with the others;
-    /// [`Error::Io`] if reading fails; [`Error::Tokenizer`] if the tokenizer cannot load.
+    /// [`Error::TokenizerMismatch`] for another tokenizer than the model's; [`Error::Io`]
+    /// if reading fails.
     pub fn read(
         manifest: impl Read,
         weights: impl Read,
         lexicon: impl Read,
+        tokenizer: impl Into<Arc<Tokenizer>>,
     ) -> Result<Model, Error> {
         let manifest = manifest::read(manifest)?;
+        let tokenizer = tokenizer.into();
+        if !manifest.tokenizer.is_compatible_with(tokenizer.identity()) {
+            return Err(Error::TokenizerMismatch {
+                model: Box::new(manifest.tokenizer),
+                given: Box::new(tokenizer.identity().clone()),
+            });
+        }
         let mut bytes = Vec::new();
         weights
             .take(MAX_WEIGHTS_BYTES)
@@ -68,7 +78,7 @@ impl Model {
             manifest,
             lexicon,
             weights: Arc::new(weights),
-            tokenizer: Arc::new(Tokenizer::new()?),
+            tokenizer,
         })
     }
 
@@ -90,12 +100,15 @@ impl Model {
         self.lexicon.write_tsv(lexicon)
     }
 
-    /// Loads a model directory written by [`Model::save_dir`].
+    /// Loads a model directory written by [`Model::save_dir`]; see [`Model::read`].
     ///
     /// # Errors
     ///
     /// As [`Model::read`], and [`Error::Io`] if a file cannot be opened.
-    pub fn load_dir(dir: impl AsRef<Path>) -> Result<Model, Error> {
+    pub fn load_dir(
+        dir: impl AsRef<Path>,
+        tokenizer: impl Into<Arc<Tokenizer>>,
+    ) -> Result<Model, Error> {
         let dir = dir.as_ref();
         let open = |name: &str| {
             let path = dir.join(name);
@@ -107,6 +120,7 @@ impl Model {
             open(MANIFEST_FILE)?,
             open(WEIGHTS_FILE)?,
             open(LEXICON_FILE)?,
+            tokenizer,
         )
     }
 
@@ -140,7 +154,8 @@ impl Model {
     }
 
     /// The default model shipped with nunchi (trained on NSMC, see `data/README.md`),
-    /// embedded in the binary: no files needed.
+    /// embedded in the binary, with the tokenizer it was trained with (the embedded
+    /// dictionary, default normalisation): no files needed.
     ///
     /// # Errors
     ///
@@ -162,6 +177,7 @@ impl Model {
                 env!("CARGO_MANIFEST_DIR"),
                 "/../../data/default-model/lexicon.tsv"
             ))[..],
+            Tokenizer::new()?,
         )
         .map_err(|e| match e {
             Error::Tokenizer(t) => Error::Tokenizer(t),

@@ -64,13 +64,18 @@ pub struct Trained {
     pub search: Vec<Candidate>,
 }
 
-/// Trains a model on `examples`.
+/// Trains a model on `examples`, analysed by `tokenizer`: the model records the tokenizer's
+/// identity and must be scored with the same.
 ///
 /// # Errors
 ///
 /// [`Error::Training`] if there are no examples, only one class, a bad configuration, or a
 /// dev split too small to hold both classes; [`Error::Tokenizer`] if tokenizing fails.
-pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Error> {
+pub fn train(
+    examples: &[Example],
+    config: &TrainConfig,
+    tokenizer: impl Into<Arc<Tokenizer>>,
+) -> Result<Trained, Error> {
     check(config)?;
     let (examples, warnings) = if config.deduplicate {
         deduplicate(examples)
@@ -79,7 +84,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
     };
     let labels = labels_of(&examples)?;
     let outputs = outputs_for(labels.len());
-    let tokenizer = Arc::new(Tokenizer::new()?);
+    let tokenizer = tokenizer.into();
     let docs = featurize_all(&tokenizer, &examples, &labels, &config.features)?;
     let split = Split::new(&docs, labels.len(), config)?;
 
@@ -117,7 +122,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Trained, Erro
         nunchi_version: env!("CARGO_PKG_VERSION").to_owned(),
         labels: labels.clone(),
         features: config.features.clone(),
-        dictionary_id: tokenizer.dictionary_id().to_owned(),
+        tokenizer: tokenizer.identity().clone(),
         calibration,
         neutral,
         training: training_info(config, &chosen, &labels, &docs, &warnings),
