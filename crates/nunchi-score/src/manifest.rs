@@ -12,6 +12,7 @@ use crate::neutral::NeutralPolicy;
 
 /// What a model knows about itself: stored as `manifest.json` in the model directory.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Manifest {
     /// Model format version ([`crate::FORMAT_VERSION`]).
     pub format_version: u32,
@@ -34,6 +35,7 @@ pub struct Manifest {
 
 /// Provenance and outcome of training, recorded in the manifest.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TrainingInfo {
     /// Description of the data (file name, licence, checksum …), as given by the trainer.
     pub source: String,

@@ -12,6 +12,7 @@ const CALIBRATION_BINS: usize = 15;
 
 /// Precision, recall and F1 of one class.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClassMetrics {
     /// The class.
     pub label: Label,
@@ -32,6 +33,7 @@ pub struct ClassMetrics {
 /// share is reported apart as `neutral_rate`). When the data has labels the model was not
 /// trained on (neutral posts for a two-label model), predictions use all three labels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Evaluation {
     /// Number of examples.
     pub n: usize,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// So a post is neutral when the classifier is close to a coin flip (the band), or when
 /// it has no clearly polar term and the classifier is not confident either.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NeutralPolicy {
     /// Polar margin below which neutral mass appears (`0` disables the band).
     pub band: f32,
@@ -34,6 +35,11 @@ impl Default for NeutralPolicy {
 }
 
 impl NeutralPolicy {
+    /// The policy with this band and evidence threshold.
+    pub fn new(band: f32, min_evidence: f32) -> Self {
+        NeutralPolicy { band, min_evidence }
+    }
+
     /// The neutral mass of a post whose calibrated polar probability is `p` and whose
     /// lexicon evidence is `evidence`.
     pub(crate) fn mass(&self, p: f32, evidence: f32) -> f32 {

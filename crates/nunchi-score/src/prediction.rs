@@ -18,7 +18,8 @@ pub struct Prediction {
     pub probabilities: [f32; 3],
     /// The probability of `label`.
     pub confidence: f32,
-    /// The strongest contributions, when asked for with [`Scorer::explain`]; else empty.
+    /// The strongest contributions, when asked for with
+    /// [`Scorer::explain`](crate::Scorer::explain); else empty.
     pub evidence: Vec<Evidence>,
     /// The post had no token to score (empty, whitespace only, or only characters the
     /// tokenizer drops): it is neutral with certainty, probabilities `(0, 1, 0)`.

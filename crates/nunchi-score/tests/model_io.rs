@@ -43,7 +43,9 @@ fn missing_directory_is_an_io_error() {
 
 fn assert_invalid(result: Result<Model, Error>, what: &str) {
     match result {
-        Err(Error::InvalidModel { .. } | Error::UnsupportedVersion { .. }) => {}
+        Err(
+            Error::InvalidModel { .. } | Error::ModelFile { .. } | Error::UnsupportedVersion { .. },
+        ) => {}
         Err(other) => panic!("{what}: unexpected error kind {other:?}"),
         Ok(_) => panic!("{what}: a corrupt model loaded"),
     }
@@ -148,4 +150,27 @@ fn another_tokenizer_than_the_models_is_a_typed_error_naming_both() {
             other => panic!("{given}: expected a tokenizer mismatch, got {other:?}"),
         }
     }
+}
+
+#[test]
+fn errors_keep_their_source_instead_of_its_text() {
+    use std::error::Error as _;
+    let (m, w, l) = files(&Model::embedded().unwrap());
+    let manifest = load(b"{not json", &w, &l).unwrap_err();
+    let cause = manifest.source().expect("the JSON error as source");
+    assert!(cause.is::<serde_json::Error>(), "{cause:?}");
+    assert!(!manifest.to_string().contains(&cause.to_string()));
+
+    let mut bad_lexicon = l.clone();
+    bad_lexicon.extend_from_slice(b"\xff\tVA\t0.5\t1\n");
+    let lexicon = load(&m, &w, &bad_lexicon).unwrap_err();
+    let chain: Vec<String> = std::iter::successors(lexicon.source(), |&e| e.source())
+        .map(|e| e.to_string())
+        .collect();
+    assert!(chain.len() >= 2, "{lexicon}: {chain:?}");
+    assert!(chain[0].starts_with("lexicon line"), "{chain:?}");
+
+    let missing = Model::load_dir("/nonexistent/nunchi-model", Tokenizer::new().unwrap());
+    let io = missing.unwrap_err();
+    assert!(io.source().unwrap().is::<std::io::Error>());
 }

@@ -21,17 +21,15 @@ fn nsmc_subset(n: usize) -> Vec<Example> {
 }
 
 fn small_config(seed: u64) -> TrainConfig {
-    TrainConfig {
-        seed,
-        features: FeatureConfig {
-            hash_bits: 16,
-            ..FeatureConfig::default()
-        },
-        l2_candidates: vec![1e-5, 1e-4],
-        max_epochs: 3,
-        min_lexicon_support: 3,
-        ..TrainConfig::default()
-    }
+    let mut features = FeatureConfig::default();
+    features.hash_bits = 16;
+    let mut config = TrainConfig::default();
+    config.seed = seed;
+    config.features = features;
+    config.l2_candidates = vec![1e-5, 1e-4];
+    config.max_epochs = 3;
+    config.min_lexicon_support = 3;
+    config
 }
 
 fn bytes(model: &Model) -> Vec<u8> {
@@ -159,10 +157,8 @@ fn bad_training_data_is_an_error_or_a_counted_warning() {
         .iter()
         .any(|w| w.kind == WarningKind::Duplicate));
 
-    let bad = TrainConfig {
-        dev_fraction: 0.9,
-        ..small_config(1)
-    };
+    let mut bad = small_config(1);
+    bad.dev_fraction = 0.9;
     assert!(matches!(
         train(&examples, &bad, tokenizer()),
         Err(Error::Training(_))

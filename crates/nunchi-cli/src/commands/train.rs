@@ -50,12 +50,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<Outcome> {
         );
     }
     let dataset = read_labeled(&args.data)?;
-    let mut config = TrainConfig {
-        seed: args.seed,
-        dev_fraction: args.dev_fraction,
-        source: args.data.input.display_name(),
-        ..TrainConfig::default()
-    };
+    let mut config = TrainConfig::default();
+    config.seed = args.seed;
+    config.dev_fraction = args.dev_fraction;
+    config.source = args.data.input.display_name();
     if let Some(path) = &args.lexicon {
         config.seed_lexicon = Some(read_lexicon(path)?);
     }

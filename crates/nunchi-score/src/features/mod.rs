@@ -28,6 +28,7 @@ pub(crate) use self::lexicon_sums::{LexiconHit, LexiconSlot, LEXICON_SLOTS};
 /// Which features a model uses. Stored in the manifest: a model is always scored with the
 /// configuration it was trained with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeatureConfig {
     /// Hashed features fall into `2^hash_bits` buckets (10..=28).
     pub hash_bits: u32,

@@ -10,8 +10,8 @@ use super::{FORMAT_VERSION, MANIFEST_FILE};
 
 /// Parses and checks the manifest.
 pub(crate) fn read(r: impl Read) -> Result<Manifest, Error> {
-    let value: serde_json::Value = serde_json::from_reader(r)
-        .map_err(|e| Error::invalid(MANIFEST_FILE, format!("not JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_reader(r).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
     let version = value
         .get("format_version")
         .and_then(serde_json::Value::as_u64)
@@ -24,7 +24,7 @@ pub(crate) fn read(r: impl Read) -> Result<Manifest, Error> {
         });
     }
     let manifest: Manifest =
-        serde_json::from_value(value).map_err(|e| Error::invalid(MANIFEST_FILE, e.to_string()))?;
+        serde_json::from_value(value).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
     let labels = &manifest.labels;
     let distinct = labels.windows(2).all(|w| w[0] < w[1]);
     if !(2..=3).contains(&labels.len()) || !distinct {
@@ -52,9 +52,9 @@ pub(crate) fn read(r: impl Read) -> Result<Manifest, Error> {
 
 /// Writes the manifest as pretty JSON with a final newline.
 pub(crate) fn write(manifest: &Manifest, mut w: impl Write) -> Result<(), Error> {
-    let json = serde_json::to_vec_pretty(manifest)
-        .map_err(|e| Error::invalid(MANIFEST_FILE, e.to_string()))?;
+    let cannot_write = |e| Error::io(format!("cannot write {MANIFEST_FILE}"), e);
+    let json = serde_json::to_vec_pretty(manifest).map_err(|e| cannot_write(e.into()))?;
     w.write_all(&json)
         .and_then(|()| w.write_all(b"\n"))
-        .map_err(|e| Error::io(MANIFEST_FILE, e))
+        .map_err(cannot_write)
 }

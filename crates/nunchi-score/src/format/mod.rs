@@ -64,15 +64,15 @@ impl Model {
         weights
             .take(MAX_WEIGHTS_BYTES)
             .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(WEIGHTS_FILE, e))?;
+            .map_err(|e| Error::io(format!("cannot read {WEIGHTS_FILE}"), e))?;
         let weights = weights::decode(
             &bytes,
             manifest.features.dimension(),
             outputs_for(manifest.labels.len()),
         )?;
         let lexicon = Lexicon::read_tsv(lexicon).map_err(|e| match e {
-            Error::Io { source, .. } => Error::io(LEXICON_FILE, source),
-            other => Error::invalid(LEXICON_FILE, other.to_string()),
+            Error::Io { source, .. } => Error::io(format!("cannot read {LEXICON_FILE}"), source),
+            other => Error::model_file(LEXICON_FILE, other),
         })?;
         Ok(Model {
             manifest,
@@ -96,7 +96,7 @@ impl Model {
         manifest::write(&self.manifest, manifest)?;
         weights
             .write_all(&weights::encode(&self.weights))
-            .map_err(|e| Error::io(WEIGHTS_FILE, e))?;
+            .map_err(|e| Error::io(format!("cannot write {WEIGHTS_FILE}"), e))?;
         self.lexicon.write_tsv(lexicon)
     }
 
@@ -114,7 +114,7 @@ impl Model {
             let path = dir.join(name);
             std::fs::File::open(&path)
                 .map(std::io::BufReader::new)
-                .map_err(|e| Error::io(path.display().to_string(), e))
+                .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))
         };
         Model::read(
             open(MANIFEST_FILE)?,
@@ -131,12 +131,13 @@ impl Model {
     /// [`Error::Io`] if writing fails.
     pub fn save_dir(&self, dir: impl AsRef<Path>) -> Result<(), Error> {
         let dir = dir.as_ref();
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create the directory {}", dir.display()), e))?;
         let create = |name: &str| {
             let path = dir.join(name);
             std::fs::File::create(&path)
                 .map(std::io::BufWriter::new)
-                .map_err(|e| Error::io(path.display().to_string(), e))
+                .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))
         };
         let mut manifest = create(MANIFEST_FILE)?;
         let mut weights = create(WEIGHTS_FILE)?;
@@ -148,7 +149,7 @@ impl Model {
             (LEXICON_FILE, lexicon),
         ] {
             w.flush()
-                .map_err(|e| Error::io(dir.join(name).display().to_string(), e))?;
+                .map_err(|e| Error::io(format!("cannot write {}", dir.join(name).display()), e))?;
         }
         Ok(())
     }
@@ -159,11 +160,12 @@ impl Model {
     ///
     /// # Errors
     ///
-    /// [`Error::Tokenizer`] if the embedded dictionary cannot load; the embedded model
-    /// itself is checked at build time by the crate's tests.
+    /// [`Error::Tokenizer`] if the embedded dictionary cannot load;
+    /// [`Error::EmbeddedModel`] if the embedded model does not (the crate's tests check
+    /// that it does).
     #[cfg(feature = "embedded-model")]
     pub fn embedded() -> Result<Model, Error> {
-        const DIR: &str = "/../../data/default-model/";
+        let tokenizer = Tokenizer::new()?;
         Model::read(
             &include_bytes!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
@@ -177,11 +179,8 @@ impl Model {
                 env!("CARGO_MANIFEST_DIR"),
                 "/../../data/default-model/lexicon.tsv"
             ))[..],
-            Tokenizer::new()?,
+            tokenizer,
         )
-        .map_err(|e| match e {
-            Error::Tokenizer(t) => Error::Tokenizer(t),
-            other => Error::invalid(DIR, format!("embedded model: {other}")),
-        })
+        .map_err(|e| Error::EmbeddedModel(Box::new(e)))
     }
 }

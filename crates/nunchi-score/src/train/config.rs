@@ -6,6 +6,7 @@ use crate::neutral::NeutralPolicy;
 
 /// Training settings. The defaults train the shipped model.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TrainConfig {
     /// Seed of the dev split and of the example order in each epoch.
     pub seed: u64,

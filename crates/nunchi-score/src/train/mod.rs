@@ -40,6 +40,7 @@ pub use self::config::TrainConfig;
 
 /// One point of the hyper-parameter search.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Candidate {
     /// L2 strength.
     pub l2: f32,
@@ -53,6 +54,7 @@ pub struct Candidate {
 
 /// The outcome of [`train`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Trained {
     /// The model.
     pub model: Model,
