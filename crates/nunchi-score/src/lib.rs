@@ -45,15 +45,17 @@
 //! [`train()`] learns the classifier and induces the lexicon from labeled examples
 //! ([`dataset::read_examples`]), choosing hyper-parameters and fitting calibration on a
 //! held-out dev split; it is deterministic for a seed, whatever the number of threads.
+//! Settings are a [`TrainConfig`], which serde reads from a configuration file
+//! (`nunchi train --config FILE`, TOML or JSON; `data/default-model.toml` is the shipped
+//! model's). The default model is retrained with `scripts/train-default-model.sh` (see
+//! `data/README.md` for its provenance, metrics and ablations); retrain it whenever the
+//! tokenizer's output changes.
 //!
 //! Features are the tokenizer's output, so a model is scored with the tokenizer it was
 //! trained with: [`train()`] takes the tokenizer and the manifest records its
 //! [`identity`](nunchi_tokenizer::Tokenizer::identity) (dictionary, normaliser settings,
 //! user dictionary); [`Model::read`] and [`Model::load_dir`] take a tokenizer too and refuse
 //! another one ([`Error::TokenizerMismatch`]). [`Model::embedded`] brings its own.
-//! The default model is retrained with `scripts/train-default-model.sh` (see
-//! `data/README.md` for its provenance, metrics and ablations); retrain it whenever the
-//! tokenizer's output changes.
 //!
 //! # Cost
 //!

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// So a post is neutral when the classifier is close to a coin flip (the band), or when
 /// it has no clearly polar term and the classifier is not confident either.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct NeutralPolicy {
     /// Polar margin below which neutral mass appears (`0` disables the band).

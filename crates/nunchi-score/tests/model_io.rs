@@ -174,3 +174,19 @@ fn errors_keep_their_source_instead_of_its_text() {
     let io = missing.unwrap_err();
     assert!(io.source().unwrap().is::<std::io::Error>());
 }
+
+#[test]
+fn a_manifest_missing_a_field_is_refused_not_defaulted() {
+    let (m, w, l) = files(&Model::embedded().unwrap());
+    let mut json: serde_json::Value = serde_json::from_slice(&m).unwrap();
+    json["features"]
+        .as_object_mut()
+        .unwrap()
+        .remove("normalize");
+    match load(&serde_json::to_vec(&json).unwrap(), &w, &l) {
+        Err(Error::InvalidModel { problem, .. }) => {
+            assert!(problem.contains("features.normalize"), "{problem}")
+        }
+        other => panic!("expected an invalid manifest, got {other:?}"),
+    }
+}

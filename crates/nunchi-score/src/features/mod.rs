@@ -26,8 +26,10 @@ use self::repeats::RepeatCounter;
 pub(crate) use self::lexicon_sums::{LexiconHit, LexiconSlot, LEXICON_SLOTS};
 
 /// Which features a model uses. Stored in the manifest: a model is always scored with the
-/// configuration it was trained with.
+/// configuration it was trained with. Read from a training configuration, absent fields
+/// take their default; a manifest must hold every field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FeatureConfig {
     /// Hashed features fall into `2^hash_bits` buckets (10..=28).
@@ -44,7 +46,6 @@ pub struct FeatureConfig {
     pub scope_features: bool,
     /// Characters of negated words are distinct from the same characters elsewhere, so that
     /// the character n-grams of `재밌` in `안 재밌다` do not count as the positive `재밌`.
-    #[serde(default)]
     pub negation_marks_chars: bool,
     /// Laughter (ㅋㅋ, ㅎㅎ), crying (ㅠㅠ), emoticons, emoji, `?`, `!`, length.
     pub signal_features: bool,

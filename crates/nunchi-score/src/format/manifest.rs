@@ -2,6 +2,9 @@
 
 use std::io::{Read, Write};
 
+use serde::Deserialize;
+use serde_json::Value;
+
 use crate::error::Error;
 use crate::label::Label;
 use crate::manifest::Manifest;
@@ -10,11 +13,11 @@ use super::{FORMAT_VERSION, MANIFEST_FILE};
 
 /// Parses and checks the manifest.
 pub(crate) fn read(r: impl Read) -> Result<Manifest, Error> {
-    let value: serde_json::Value =
+    let value: Value =
         serde_json::from_reader(r).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
     let version = value
         .get("format_version")
-        .and_then(serde_json::Value::as_u64)
+        .and_then(Value::as_u64)
         .ok_or_else(|| Error::invalid(MANIFEST_FILE, "no format_version"))?;
     if version != u64::from(FORMAT_VERSION) {
         return Err(Error::UnsupportedVersion {
@@ -23,8 +26,16 @@ pub(crate) fn read(r: impl Read) -> Result<Manifest, Error> {
             expected: FORMAT_VERSION,
         });
     }
-    let manifest: Manifest =
-        serde_json::from_value(value).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
+    let manifest =
+        Manifest::deserialize(&value).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
+    let written =
+        serde_json::to_value(&manifest).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
+    if let Some(field) = first_missing_field(&value, &written) {
+        return Err(Error::invalid(
+            MANIFEST_FILE,
+            format!("no field {field} (a manifest states every setting; none is defaulted)"),
+        ));
+    }
     let labels = &manifest.labels;
     let distinct = labels.windows(2).all(|w| w[0] < w[1]);
     if !(2..=3).contains(&labels.len()) || !distinct {
@@ -48,6 +59,25 @@ pub(crate) fn read(r: impl Read) -> Result<Manifest, Error> {
         ));
     }
     Ok(manifest)
+}
+
+/// The first field, as a dotted path, that `written` (the manifest as it writes itself) has
+/// and `read` lacks: a field that deserialising filled in with its default.
+fn first_missing_field(read: &Value, written: &Value) -> Option<String> {
+    match (read, written) {
+        (Value::Object(read), Value::Object(written)) => {
+            written.iter().find_map(|(key, w)| match read.get(key) {
+                None => Some(key.clone()),
+                Some(r) => first_missing_field(r, w).map(|inner| format!("{key}.{inner}")),
+            })
+        }
+        (Value::Array(read), Value::Array(written)) => read
+            .iter()
+            .zip(written)
+            .enumerate()
+            .find_map(|(i, (r, w))| first_missing_field(r, w).map(|inner| format!("{i}.{inner}"))),
+        _ => None,
+    }
 }
 
 /// Writes the manifest as pretty JSON with a final newline.

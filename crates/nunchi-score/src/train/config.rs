@@ -1,11 +1,31 @@
 //! Training settings.
 
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
 use crate::features::FeatureConfig;
 use crate::lexicon::Lexicon;
 use crate::neutral::NeutralPolicy;
 
 /// Training settings. The defaults train the shipped model.
-#[derive(Debug, Clone)]
+///
+/// Serde reads it from a configuration file (`nunchi train --config FILE`, TOML or JSON):
+/// the field names below, nested tables `features` and `neutral`, absent fields at their
+/// default, unknown fields an error. The seed lexicon is not part of it (`--lexicon`).
+///
+/// ```
+/// use nunchi_score::TrainConfig;
+///
+/// let config: TrainConfig = serde_json::from_str(
+///     r#"{"seed": 7, "l2_candidates": [0.001], "features": {"hash_bits": 20}}"#,
+/// )?;
+/// assert_eq!((config.seed, config.features.hash_bits), (7, 20));
+/// assert_eq!(config.max_epochs, TrainConfig::default().max_epochs);
+/// assert!(serde_json::from_str::<TrainConfig>(r#"{"seeds": 7}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TrainConfig {
     /// Seed of the dev split and of the example order in each epoch.
@@ -26,6 +46,7 @@ pub struct TrainConfig {
     /// Drop duplicate texts and texts with conflicting labels (with warnings).
     pub deduplicate: bool,
     /// Hand-written entries that override induced ones (and are kept in the lexicon).
+    #[serde(skip)]
     pub seed_lexicon: Option<Lexicon>,
     /// Fewest training posts a term must occur in to enter the induced lexicon.
     pub min_lexicon_support: u64,
@@ -67,5 +88,28 @@ impl Default for TrainConfig {
             neutral: NeutralPolicy::default(),
             source: String::new(),
         }
+    }
+}
+
+impl TrainConfig {
+    /// Checks the settings, so that a bad one fails before any data is read.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Training`] naming the first bad setting.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.features.validate().map_err(Error::Training)?;
+        if !(self.dev_fraction > 0.0 && self.dev_fraction <= 0.5) {
+            return Err(Error::Training(format!(
+                "dev_fraction {} must be in (0, 0.5]",
+                self.dev_fraction
+            )));
+        }
+        if self.l2_candidates.is_empty() || self.max_epochs == 0 {
+            return Err(Error::Training(
+                "need at least one L2 candidate and one epoch".into(),
+            ));
+        }
+        Ok(())
     }
 }

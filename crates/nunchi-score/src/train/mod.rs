@@ -78,7 +78,7 @@ pub fn train(
     config: &TrainConfig,
     tokenizer: impl Into<Arc<Tokenizer>>,
 ) -> Result<Trained, Error> {
-    check(config)?;
+    config.validate()?;
     let (examples, warnings) = if config.deduplicate {
         deduplicate(examples)
     } else {
@@ -157,23 +157,6 @@ pub fn train(
         warnings,
         search,
     })
-}
-
-/// Checks the settings that the feature configuration does not cover.
-fn check(config: &TrainConfig) -> Result<(), Error> {
-    config.features.validate().map_err(Error::Training)?;
-    if !(config.dev_fraction > 0.0 && config.dev_fraction <= 0.5) {
-        return Err(Error::Training(format!(
-            "dev_fraction {} must be in (0, 0.5]",
-            config.dev_fraction
-        )));
-    }
-    if config.l2_candidates.is_empty() || config.max_epochs == 0 {
-        return Err(Error::Training(
-            "need at least one L2 candidate and one epoch".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// The distinct labels of the examples, in order: at least two.
