@@ -7,6 +7,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nunchi::score::dataset::{read_examples_path, DatasetFormat};
 use nunchi::score::{train, TrainConfig};
+use nunchi::Tokenizer;
 
 mod corpus;
 
@@ -19,13 +20,18 @@ fn training(c: &mut Criterion) {
         .examples;
     examples.truncate(REVIEWS);
     let config = TrainConfig::default();
+    let tokenizer = std::sync::Arc::new(Tokenizer::new().expect("embedded dictionary"));
     let mut group = c.benchmark_group("train/nsmc");
     group.throughput(Throughput::Elements(examples.len() as u64));
     group.sample_size(10);
     // One iteration takes seconds: ten samples are the whole measurement.
     group.measurement_time(Duration::from_secs(60));
     group.bench_function("10k_reviews", |b| {
-        b.iter(|| train(&examples, &config).expect("training").model)
+        b.iter(|| {
+            train(&examples, &config, tokenizer.clone())
+                .expect("training")
+                .model
+        })
     });
     group.finish();
 }

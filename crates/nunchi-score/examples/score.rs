@@ -12,7 +12,7 @@ use nunchi_score::Model;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = match std::env::args().nth(1) {
-        Some(dir) => Model::load_dir(dir)?,
+        Some(dir) => Model::load_dir(dir, nunchi_score::nunchi_tokenizer::Tokenizer::new()?)?,
         None => embedded()?,
     };
     let mut scorer = model.scorer();

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Two classes: `P(second label) = sigmoid(scale * z + offset)` for the raw logit `z`.
 /// Three classes: `softmax(scale * z)` (temperature `1 / scale`; `offset` is unused).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Calibration {
     /// Multiplies the raw scores.
     pub scale: f32,
@@ -21,6 +22,13 @@ impl Default for Calibration {
             scale: 1.0,
             offset: 0.0,
         }
+    }
+}
+
+impl Calibration {
+    /// The calibration `scale * z + offset` (the offset applies to two labels only).
+    pub fn new(scale: f32, offset: f32) -> Self {
+        Calibration { scale, offset }
     }
 }
 

@@ -1,8 +1,12 @@
 //! The crate's error type.
 
-use std::path::PathBuf;
+/// An underlying error kept as the source of one of ours.
+pub type BoxedSource = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything that can go wrong when reading data, training, loading or running a model.
+///
+/// Variants that wrap another error return it from [`std::error::Error::source`] and do not
+/// repeat it in their message: print the chain (`{:#}` with `anyhow`) to see it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -10,22 +14,45 @@ pub enum Error {
     #[error(transparent)]
     Tokenizer(#[from] nunchi_tokenizer::Error),
     /// Reading or writing failed.
-    #[error("{context}: {source}")]
+    #[error("{context}")]
     Io {
-        /// What was being read or written (a path, or a description).
+        /// What was being read or written (`cannot open /x/manifest.json`).
         context: String,
         /// The I/O error.
         #[source]
         source: std::io::Error,
     },
-    /// A model file is not what it should be: foreign, truncated, corrupt or of another
-    /// format version.
-    #[error("invalid model file {file}: {message}")]
+    /// A model file is not what it should be: foreign, truncated, corrupt, or inconsistent
+    /// with the other files.
+    #[error("invalid model file {file}: {problem}")]
     InvalidModel {
         /// Which file of the model directory (`manifest.json`, `weights.bin`, `lexicon.tsv`).
         file: String,
         /// What is wrong with it.
-        message: String,
+        problem: String,
+    },
+    /// A model file cannot be parsed: the manifest is not the JSON of a manifest, or the
+    /// lexicon is not a lexicon (the source says where and why).
+    #[error("cannot parse the model file {file}")]
+    ModelFile {
+        /// Which file.
+        file: String,
+        /// The parser's error.
+        #[source]
+        source: BoxedSource,
+    },
+    /// The model embedded in this build does not load (a build from a broken
+    /// `data/default-model/`).
+    #[error("the model embedded in this build is invalid")]
+    EmbeddedModel(#[source] Box<Error>),
+    /// A model is loaded with another tokenizer than the one it was trained with (another
+    /// dictionary, normaliser settings or user dictionary): its features would not match.
+    #[error("the model was trained with the tokenizer ({model}) but is given another ({given})")]
+    TokenizerMismatch {
+        /// The tokenizer recorded in the model's manifest.
+        model: Box<nunchi_tokenizer::TokenizerIdentity>,
+        /// The tokenizer it was given.
+        given: Box<nunchi_tokenizer::TokenizerIdentity>,
     },
     /// A model was written by an incompatible version of nunchi.
     #[error("{file} has format version {found}; this build reads version {expected}")]
@@ -44,6 +71,9 @@ pub enum Error {
         line: u64,
         /// What is wrong.
         message: String,
+        /// The parser's error, when one found it.
+        #[source]
+        source: Option<BoxedSource>,
     },
     /// A data file cannot be read as a labeled dataset (bad header, missing column, …).
     #[error("dataset: {0}")]
@@ -54,14 +84,6 @@ pub enum Error {
     /// A label string is not one of the accepted names.
     #[error("unknown label {0:?} (expected negative, neutral or positive)")]
     UnknownLabel(String),
-    /// The model directory to write already holds something that is not a nunchi model.
-    #[error("cannot write the model to {}: {message}", path.display())]
-    Destination {
-        /// The directory.
-        path: PathBuf,
-        /// Why.
-        message: String,
-    },
 }
 
 impl Error {
@@ -72,10 +94,25 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(file: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(file: &str, problem: impl Into<String>) -> Self {
         Error::InvalidModel {
             file: file.to_owned(),
+            problem: problem.into(),
+        }
+    }
+
+    pub(crate) fn model_file(file: &str, source: impl Into<BoxedSource>) -> Self {
+        Error::ModelFile {
+            file: file.to_owned(),
+            source: source.into(),
+        }
+    }
+
+    pub(crate) fn lexicon(line: u64, message: impl Into<String>) -> Self {
+        Error::Lexicon {
+            line,
             message: message.into(),
+            source: None,
         }
     }
 }

@@ -92,10 +92,7 @@ impl Lexicon {
     pub fn from_entries(entries: impl IntoIterator<Item = LexiconEntry>) -> Result<Self, Error> {
         let mut lexicon = Lexicon::new();
         for (i, entry) in entries.into_iter().enumerate() {
-            validate(&entry).map_err(|message| Error::Lexicon {
-                line: i as u64 + 1,
-                message,
-            })?;
+            validate(&entry).map_err(|message| Error::lexicon(i as u64 + 1, message))?;
             lexicon.insert(entry);
         }
         Ok(lexicon)
@@ -202,7 +199,7 @@ impl Lexicon {
                 Err(e) => return Err(csv_error(e)),
             }
             let line = record.position().map_or(0, |p| p.line());
-            let fail = |message: String| Error::Lexicon { line, message };
+            let fail = |message: String| Error::lexicon(line, message);
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
@@ -251,10 +248,10 @@ impl Lexicon {
             lexicon.insert(entry);
         }
         if !seen_header {
-            return Err(Error::Lexicon {
-                line: 1,
-                message: "empty file: expected the header `term\tpos\tweight\tsupport`".into(),
-            });
+            return Err(Error::lexicon(
+                1,
+                "empty file: expected the header `term\tpos\tweight\tsupport`",
+            ));
         }
         Ok(lexicon)
     }
@@ -266,8 +263,8 @@ impl Lexicon {
     /// As [`Lexicon::read_tsv`], and [`Error::Io`] if the file cannot be opened.
     pub fn read_tsv_path(path: impl AsRef<Path>) -> Result<Lexicon, Error> {
         let path = path.as_ref();
-        let file =
-            std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
         Lexicon::read_tsv(std::io::BufReader::new(file))
     }
 
@@ -277,7 +274,7 @@ impl Lexicon {
     ///
     /// [`Error::Io`] if writing fails.
     pub fn write_tsv(&self, mut w: impl Write) -> Result<(), Error> {
-        let io = |e| Error::io("writing the lexicon", e);
+        let io = |e| Error::io("cannot write the lexicon", e);
         writeln!(w, "{}", HEADER.join("\t")).map_err(io)?;
         for e in &self.entries {
             let pos = e.pos.map_or("*", PosTag::as_str);
@@ -300,15 +297,14 @@ fn validate(entry: &LexiconEntry) -> Result<(), String> {
 fn csv_error(e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::io("reading the lexicon", source),
+        csv::ErrorKind::Io(source) => Error::io("cannot read the lexicon", source),
         csv::ErrorKind::Utf8 { err, .. } => Error::Lexicon {
             line,
-            message: format!("not valid UTF-8: {err}"),
+            message: "not valid UTF-8".into(),
+            source: Some(Box::new(err)),
         },
-        other => Error::Lexicon {
-            line,
-            message: format!("{other:?}"),
-        },
+        // The reader neither deserialises, seeks nor checks field counts: nothing else.
+        other => Error::lexicon(line, format!("{other:?}")),
     }
 }
 

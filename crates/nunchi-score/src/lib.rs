@@ -42,18 +42,50 @@
 //!
 //! # Training
 //!
-//! [`train`] learns the classifier and induces the lexicon from labeled examples
+//! [`train()`] learns the classifier and induces the lexicon from labeled examples
 //! ([`dataset::read_examples`]), choosing hyper-parameters and fitting calibration on a
 //! held-out dev split; it is deterministic for a seed, whatever the number of threads.
-//! The default model is retrained with `scripts/train-default-model.sh` (see
+//! Settings are a [`TrainConfig`], which serde reads from a configuration file
+//! (`nunchi train --config FILE`, TOML or JSON; `data/default-model.toml` is the shipped
+//! model's). The default model is retrained with `scripts/train-default-model.sh` (see
 //! `data/README.md` for its provenance, metrics and ablations); retrain it whenever the
 //! tokenizer's output changes.
+//!
+//! Features are the tokenizer's output, so a model is scored with the tokenizer it was
+//! trained with: [`train()`] takes the tokenizer and the manifest records its
+//! [`identity`](nunchi_tokenizer::Tokenizer::identity) (dictionary, normaliser settings,
+//! user dictionary); [`Model::read`] and [`Model::load_dir`] take a tokenizer too and refuse
+//! another one ([`Error::TokenizerMismatch`]). [`Model::embedded`] brings its own.
 //!
 //! # Cost
 //!
 //! [`Scorer::score_analysis`] scores a post that a tokenizer worker already analysed: about
 //! a quarter of the cost of tokenizing it. `cargo bench -p nunchi-score --bench scoring`
 //! compares tokenizing, scoring an analysis, scoring text and explaining.
+//!
+//! # Layers
+//!
+//! Each module uses only the modules listed before it (`tests/layers.rs` checks every
+//! `use crate::` against this list), so no module imports one that imports it back:
+//!
+//! 1. `error`: the crate's error type.
+//! 2. `label`: the sentiment classes.
+//! 3. `huge_pages`: huge-page advice for the weight table.
+//! 4. `calibration`: raw scores to probabilities, and fitting that map.
+//! 5. `neutral`: the neutral rule of a negative/positive model.
+//! 6. `metrics`: metrics of predictions against true labels.
+//! 7. `dataset`: labeled examples and their warnings.
+//! 8. `lexicon`: the sentiment lexicon and its TSV form.
+//! 9. `post`: an analysed post as the scorer sees it (scopes, evidence units).
+//! 10. `features`: a post's hashed features and lexicon sums.
+//! 11. `weights`: the quantised weight table.
+//! 12. `manifest`: what a model knows about itself.
+//! 13. `prediction`: what scoring a post gives.
+//! 14. `model`: the trained model (manifest, lexicon, weights, tokenizer).
+//! 15. `scorer`: the per-thread scorer.
+//! 16. `format`: the model files, all of them (read, write, validate).
+//! 17. `eval`: a model evaluated on labeled examples.
+//! 18. `train`: training a model.
 #![deny(missing_docs)]
 
 mod calibration;
@@ -65,19 +97,32 @@ mod format;
 mod huge_pages;
 mod label;
 mod lexicon;
+mod manifest;
+mod metrics;
 mod model;
+mod neutral;
 mod post;
-mod train;
+mod prediction;
+mod scorer;
+pub mod train;
+mod weights;
 
 pub use nunchi_tokenizer;
 
 pub use calibration::Calibration;
 pub use dataset::Example;
 pub use error::Error;
-pub use eval::{evaluate, ClassMetrics, Evaluation};
+pub use eval::evaluate;
 pub use features::FeatureConfig;
-pub use format::{FORMAT_VERSION, LEXICON_FILE, MANIFEST_FILE, WEIGHTS_FILE, WEIGHTS_MAGIC};
+pub use format::{
+    FORMAT_VERSION, LEXICON_FILE, MANIFEST_FILE, WEIGHTS_FILE, WEIGHTS_MAGIC, WEIGHTS_VERSION,
+};
 pub use label::Label;
 pub use lexicon::{Lexicon, LexiconEntry};
-pub use model::{Evidence, Manifest, Model, NeutralPolicy, Prediction, Scorer, TrainingInfo};
-pub use train::{train, Candidate, TrainConfig, Trained};
+pub use manifest::{Manifest, TrainingInfo};
+pub use metrics::{ClassMetrics, Evaluation};
+pub use model::Model;
+pub use neutral::NeutralPolicy;
+pub use prediction::{Evidence, Prediction};
+pub use scorer::Scorer;
+pub use train::{train, TrainConfig};

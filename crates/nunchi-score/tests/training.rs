@@ -1,7 +1,12 @@
 //! Training on small subsets: determinism, three labels, bad data.
 
 use nunchi_score::dataset::{read_examples_path, DatasetFormat, WarningKind};
+use nunchi_score::nunchi_tokenizer::Tokenizer;
 use nunchi_score::{evaluate, train, Error, Example, FeatureConfig, Label, Model, TrainConfig};
+
+fn tokenizer() -> Tokenizer {
+    Tokenizer::new().unwrap()
+}
 
 fn nsmc_subset(n: usize) -> Vec<Example> {
     let path = format!(
@@ -16,17 +21,15 @@ fn nsmc_subset(n: usize) -> Vec<Example> {
 }
 
 fn small_config(seed: u64) -> TrainConfig {
-    TrainConfig {
-        seed,
-        features: FeatureConfig {
-            hash_bits: 16,
-            ..FeatureConfig::default()
-        },
-        l2_candidates: vec![1e-5, 1e-4],
-        max_epochs: 3,
-        min_lexicon_support: 3,
-        ..TrainConfig::default()
-    }
+    let mut features = FeatureConfig::default();
+    features.hash_bits = 16;
+    let mut config = TrainConfig::default();
+    config.seed = seed;
+    config.features = features;
+    config.l2_candidates = vec![1e-5, 1e-4];
+    config.max_epochs = 3;
+    config.min_lexicon_support = 3;
+    config
 }
 
 fn bytes(model: &Model) -> Vec<u8> {
@@ -40,7 +43,7 @@ fn train_with_threads(examples: &[Example], config: &TrainConfig, threads: usize
         .num_threads(threads)
         .build()
         .unwrap();
-    pool.install(|| bytes(&train(examples, config).unwrap().model))
+    pool.install(|| bytes(&train(examples, config, tokenizer()).unwrap().model))
 }
 
 #[test]
@@ -61,7 +64,7 @@ fn same_seed_gives_identical_models_across_thread_counts() {
 #[test]
 fn a_small_model_learns_and_reports_dev_metrics() {
     let examples = nsmc_subset(4000);
-    let trained = train(&examples, &small_config(1)).unwrap();
+    let trained = train(&examples, &small_config(1), tokenizer()).unwrap();
     assert_eq!(trained.model.labels(), [Label::Negative, Label::Positive]);
     // The dev split is a tenth of what is left after dropping duplicates and conflicts.
     let kept = examples.len() - trained.warnings.len();
@@ -75,7 +78,7 @@ fn a_small_model_learns_and_reports_dev_metrics() {
     assert_eq!(trained.search.len(), 2 * 3);
     let manifest = trained.model.manifest();
     assert_eq!(manifest.training.dev_metrics.as_ref(), Some(&trained.dev));
-    assert!(!manifest.dictionary_id.is_empty());
+    assert_eq!(&manifest.tokenizer, tokenizer().identity());
 }
 
 #[test]
@@ -95,7 +98,7 @@ fn three_labels_train_and_predict_neutral() {
             line: 0,
         });
     }
-    let trained = train(&examples, &small_config(3)).unwrap();
+    let trained = train(&examples, &small_config(3), tokenizer()).unwrap();
     let model = trained.model;
     assert_eq!(model.labels(), Label::ALL);
     assert!(model.manifest().neutral.is_none());
@@ -110,7 +113,7 @@ fn three_labels_train_and_predict_neutral() {
     assert_eq!(e.labels, Label::ALL);
     let dir = tempfile::tempdir().unwrap();
     model.save_dir(dir.path()).unwrap();
-    let loaded = Model::load_dir(dir.path()).unwrap();
+    let loaded = Model::load_dir(dir.path(), tokenizer()).unwrap();
     assert_eq!(bytes(&loaded), bytes(&model));
 }
 
@@ -124,12 +127,12 @@ fn bad_training_data_is_an_error_or_a_counted_warning() {
     let one_class: Vec<Example> = (0..50)
         .map(|i| ex(&format!("좋아요 {i}"), Label::Positive, i + 2))
         .collect();
-    match train(&one_class, &small_config(1)) {
+    match train(&one_class, &small_config(1), tokenizer()) {
         Err(Error::Training(message)) => assert!(message.contains("two classes"), "{message}"),
         other => panic!("one class: {other:?}"),
     }
     assert!(matches!(
-        train(&[], &small_config(1)),
+        train(&[], &small_config(1), tokenizer()),
         Err(Error::Training(_))
     ));
 
@@ -137,7 +140,7 @@ fn bad_training_data_is_an_error_or_a_counted_warning() {
     examples.push(ex("이 영화 어때", Label::Positive, 9001));
     examples.push(ex("이 영화 어때", Label::Negative, 9002));
     examples.push(examples[0].clone());
-    let trained = train(&examples, &small_config(1)).unwrap();
+    let trained = train(&examples, &small_config(1), tokenizer()).unwrap();
     let conflicts: Vec<u64> = trained
         .warnings
         .iter()
@@ -154,9 +157,10 @@ fn bad_training_data_is_an_error_or_a_counted_warning() {
         .iter()
         .any(|w| w.kind == WarningKind::Duplicate));
 
-    let bad = TrainConfig {
-        dev_fraction: 0.9,
-        ..small_config(1)
-    };
-    assert!(matches!(train(&examples, &bad), Err(Error::Training(_))));
+    let mut bad = small_config(1);
+    bad.dev_fraction = 0.9;
+    assert!(matches!(
+        train(&examples, &bad, tokenizer()),
+        Err(Error::Training(_))
+    ));
 }

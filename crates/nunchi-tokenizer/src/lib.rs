@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod identity;
 mod lattice;
 pub mod normalize;
 mod pos;
@@ -35,6 +36,7 @@ mod token;
 mod tokenizer;
 
 pub use error::Error;
+pub use identity::{TokenizerIdentity, UserDictionaryIdentity};
 pub use normalize::{Normalized, Normalizer, SocialUnit};
 pub use pos::{PosTag, UnknownPosTag};
 pub use span::Span;

@@ -9,6 +9,7 @@ use lindera::dictionary::{Dictionary, DictionaryBuilder, UserDictionary};
 use lindera_dictionary::viterbi::WordId;
 
 use crate::error::Error;
+use crate::identity::{TokenizerIdentity, UserDictionaryIdentity};
 use crate::lattice::{
     Lattice, Lexicon, Piece, Segment, WordMemo, DETAIL_EXPRESSION, DETAIL_POS, DETAIL_TYPE,
 };
@@ -30,15 +31,13 @@ pub const EMBEDDED_DICTIONARY_ID: &str = "mecab-ko-dic-2.1.1-20180720 (lindera-k
 #[derive(Clone)]
 pub struct Tokenizer {
     lexicon: Arc<Lexicon>,
-    normalizer: Normalizer,
-    dictionary_id: String,
+    identity: TokenizerIdentity,
 }
 
 impl std::fmt::Debug for Tokenizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tokenizer")
-            .field("dictionary_id", &self.dictionary_id)
-            .field("normalizer", &self.normalizer)
+            .field("identity", &self.identity)
             .finish_non_exhaustive()
     }
 }
@@ -128,15 +127,22 @@ impl TokenizerBuilder {
     /// the user dictionary is malformed.
     pub fn build(self) -> Result<Tokenizer, Error> {
         let (dictionary, dictionary_id) = load_system_dictionary(&self.dictionary)?;
-        let user_dictionary = match self.user_dictionary_csv {
-            None => None,
-            Some((path, bytes)) => Some(build_user_dictionary(&dictionary, path, &bytes)?),
+        let (user_dictionary, user_identity) = match self.user_dictionary_csv {
+            None => (None, None),
+            Some((path, bytes)) => {
+                let name = path
+                    .as_ref()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned());
+                let identity = UserDictionaryIdentity::of(name, &bytes);
+                let built = build_user_dictionary(&dictionary, path, &bytes)?;
+                (Some(built), Some(identity))
+            }
         };
         let lexicon = Lexicon::new(dictionary, user_dictionary, &dictionary_id)?;
         Ok(Tokenizer {
             lexicon: Arc::new(lexicon),
-            normalizer: self.normalizer,
-            dictionary_id,
+            identity: TokenizerIdentity::new(dictionary_id, self.normalizer, user_identity),
         })
     }
 }
@@ -221,14 +227,20 @@ impl Tokenizer {
         TokenizerBuilder::default()
     }
 
-    /// Identity of the system dictionary, recorded in trained models.
+    /// Identity of the system dictionary.
     pub fn dictionary_id(&self) -> &str {
-        &self.dictionary_id
+        &self.identity.dictionary
     }
 
     /// The normaliser settings.
     pub fn normalizer(&self) -> &Normalizer {
-        &self.normalizer
+        &self.identity.normalizer
+    }
+
+    /// What determines the tokenizer's output (dictionary, normaliser settings, user
+    /// dictionary), recorded in trained models and checked when they load.
+    pub fn identity(&self) -> &TokenizerIdentity {
+        &self.identity
     }
 
     /// A per-thread worker with its own reusable buffers.
@@ -237,7 +249,7 @@ impl Tokenizer {
             lexicon: Arc::clone(&self.lexicon),
             lattice: Lattice::default(),
             segments: Vec::new(),
-            normalizer: self.normalizer.clone(),
+            normalizer: self.identity.normalizer.clone(),
             analysis: Analysis::default(),
             words: WordDetailsMemo::default(),
         }

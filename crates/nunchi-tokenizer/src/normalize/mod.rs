@@ -25,6 +25,8 @@ mod units;
 
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use self::offsets::OffsetMap;
 use self::repeats::{split_laughter, RunSquasher};
 use self::units::{find_units, Found};
@@ -39,8 +41,9 @@ pub struct SocialUnit {
     pub tag: PosTag,
 }
 
-/// Settings of the normaliser.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Settings of the normaliser (part of a [`TokenizerIdentity`](crate::TokenizerIdentity)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Normalizer {
     /// Runs of one repeated character (`ㅋㅋㅋㅋㅋ`, `!!!!!`, `😂😂😂😂`) longer than this are
     /// squashed to this length; digits are never squashed; `0` turns squashing off.
