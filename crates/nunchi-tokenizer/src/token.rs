@@ -28,7 +28,9 @@ pub struct Token<'a> {
     /// ([`Analysis::normalized_text`](crate::Analysis::normalized_text)).
     pub normalized: Span,
     /// Index of the word (the whitespace-separated eojeol) the token belongs to: tokens of
-    /// one word share it, and it grows by one at each whitespace gap.
+    /// one word share it, and it grows by one wherever the original post has a gap between
+    /// two tokens (whitespace, or an invisible filler such as U+3164 that normalisation
+    /// dropped).
     pub word: u32,
     /// The first part-of-speech tag (`VCP` for a `VCP+EF` entry).
     pub pos: PosTag,

@@ -366,9 +366,11 @@ impl Analysis {
         first_morpheme: usize,
     ) {
         let span = self.normalized.original_span(surface.clone());
-        // The lattice skips whitespace and nothing else: a gap is a word boundary.
+        // A gap between two tokens in the original post is a word boundary: whitespace,
+        // which the lattice skips, or an invisible character that stands for a space and that
+        // normalisation dropped (the Hangul filler U+3164 of `갑수ㅤㅎㅛㅇ`).
         let word = match self.tokens.last() {
-            Some(previous) if surface.start as u32 > previous.surface.end => previous.word + 1,
+            Some(previous) if span.start as u32 > previous.span.end => previous.word + 1,
             Some(previous) => previous.word,
             None => 0,
         };

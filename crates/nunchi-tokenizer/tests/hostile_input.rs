@@ -17,7 +17,7 @@ fn worker() -> Worker {
 /// Checks the invariants every analysis must keep, and returns the tokens' surfaces.
 fn check(input: &str, analysis: &Analysis) -> Vec<String> {
     let mut previous_end = 0;
-    let mut previous: Option<(nunchi_tokenizer::Span, u32)> = None;
+    let mut previous: Option<(nunchi_tokenizer::Span, u32)> = None; // original span, word
     let mut surfaces = Vec::new();
     let normalized = analysis.normalized_text();
     for token in analysis.tokens() {
@@ -30,14 +30,10 @@ fn check(input: &str, analysis: &Analysis) -> Vec<String> {
         );
         let expected_word = match previous {
             None => 0,
-            Some((before, word)) => {
-                let gap = &normalized[before.end..token.normalized.start];
-                assert!(gap.chars().all(char::is_whitespace), "{gap:?} skipped");
-                word + u32::from(!gap.is_empty())
-            }
+            Some((before, word)) => word + u32::from(span.start > before.end),
         };
         assert_eq!(token.word, expected_word, "word index in {input:?}");
-        previous = Some((token.normalized, token.word));
+        previous = Some((span, token.word));
         assert!(!token.surface.is_empty(), "empty surface in {input:?}");
         assert!(
             span.start <= span.end && span.end <= input.len(),
@@ -300,4 +296,27 @@ fn real_tweets_keep_the_invariants_and_mentions_whole() {
     }
     assert_eq!(tweets, 301);
     assert!(mentions >= 150, "only {mentions} mentions");
+}
+
+/// A Hangul filler (U+3164) typed as a space is dropped by normalisation but still
+/// separates words, as it did when words were told by span gaps (one NSMC training review,
+/// `아 갑수ㅤㅎㅛㅇ 무릎팍 …`, changed the shipped model's weights when it did not).
+#[test]
+fn hangul_filler_dropped_by_normalisation_still_separates_words() {
+    let mut worker = worker();
+    let input = "아 갑수\u{3164}ㅎㅛㅇ 무릎팍";
+    let analysis = worker.analyze(input).expect("analysis");
+    check(input, analysis);
+    let words: Vec<(&str, u32)> = analysis.tokens().map(|t| (t.surface, t.word)).collect();
+    let filler_at = input.find('\u{3164}').unwrap();
+    let after = analysis
+        .tokens()
+        .find(|t| t.span.start > filler_at)
+        .expect("a token after the filler");
+    let before = analysis
+        .tokens()
+        .filter(|t| t.span.end <= filler_at)
+        .last()
+        .expect("a token before the filler");
+    assert_eq!(after.word, before.word + 1, "{words:?}");
 }
