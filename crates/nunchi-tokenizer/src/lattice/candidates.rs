@@ -28,6 +28,8 @@ pub(super) struct Candidates {
     plain: WordMemo<bool>,
 }
 
+crate::buffers::reusable_fields!(Candidates { list, user_matches });
+
 impl Candidates {
     /// Finds the user dictionary's words in `text`, the sentence, that lie within one
     /// whitespace-delimited word; to be called before the sentence's first [`Self::collect`].

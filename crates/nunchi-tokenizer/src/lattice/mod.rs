@@ -60,6 +60,12 @@ pub(crate) struct Lattice {
     viterbi: Viterbi,
 }
 
+crate::buffers::reusable_fields!(Lattice {
+    sentence,
+    candidates,
+    viterbi,
+});
+
 impl Lattice {
     /// Segments `text`, appending the best path's pieces to `out` in text order: each of
     /// `units` (byte ranges of `text`, in order, not overlapping) as one piece, words

@@ -37,6 +37,8 @@ pub(super) struct Sentence {
     end_byte: usize,
 }
 
+crate::buffers::reusable_fields!(Sentence { chars, infos });
+
 impl Sentence {
     /// Fills the buffers for `sentence`. `units` are byte ranges of the whole text, of which
     /// `sentence` starts at `offset`.

@@ -108,6 +108,13 @@ pub(super) struct Viterbi {
     best_by_left_id: BestLeftCache,
 }
 
+crate::buffers::reusable_fields!(Viterbi {
+    nodes,
+    ends_at,
+    lefts,
+    path,
+});
+
 impl Viterbi {
     /// Builds the lattice of `sentence` (not empty) and finds its best path; `false` if
     /// there is none (a malformed dictionary). `candidates` must hold the sentence's user
