@@ -10,6 +10,11 @@
 //! thread analyses posts through its own [`Worker`], whose buffers are reused from post to
 //! post. Every token keeps its byte span in the *original* post, whatever normalisation did.
 //!
+//! A post longer than [`WINDOW_BYTES`] (64 KiB) is analysed in [`windows`] cut after
+//! whitespace, so the memory a worker needs for it beyond its [`Analysis`] (about 55 bytes
+//! a token) is bounded by the window, not by the post; a worker gives back at its next post
+//! what a long one grew its buffers to ([`Worker::retained_bytes`]).
+//!
 //! ```
 //! use nunchi_tokenizer::{PosTag, Tokenizer};
 //!
@@ -26,6 +31,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod buffers;
 mod error;
 mod identity;
 mod lattice;
@@ -34,6 +40,7 @@ mod pos;
 mod span;
 mod token;
 mod tokenizer;
+mod window;
 
 pub use error::Error;
 pub use identity::{TokenizerIdentity, UserDictionaryIdentity};
@@ -44,3 +51,4 @@ pub use token::{Morpheme, MorphemeInfo, Token, TokenInfo};
 pub use tokenizer::{
     Analysis, Tokenizer, TokenizerBuilder, Worker, EMBEDDED_DICTIONARY_ID, MAX_INPUT_BYTES,
 };
+pub use window::{windows, WINDOW_BYTES};

@@ -19,6 +19,8 @@ pub(super) struct Scratch {
     composed: Vec<char>,
 }
 
+crate::buffers::reusable_fields!(Scratch { kept, composed });
+
 /// Whether cleaning would leave `input` as it is (the fast path: most posts).
 pub(super) fn is_clean(input: &str) -> bool {
     input.chars().all(|c| {

@@ -75,6 +75,16 @@ pub struct Normalized {
     scratch: clean::Scratch,
 }
 
+crate::buffers::reusable_fields!(Normalized {
+    text,
+    map,
+    units,
+    cleaned,
+    cleaned_map,
+    found,
+    scratch,
+});
+
 impl Normalized {
     /// An empty buffer.
     pub fn new() -> Self {

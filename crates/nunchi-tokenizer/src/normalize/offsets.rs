@@ -3,6 +3,8 @@
 use std::iter::repeat_n;
 use std::ops::Range;
 
+use crate::buffers::Reusable;
+
 /// Maps every char of a text that is built char by char back to the byte range of the
 /// source text it came from.
 ///
@@ -84,6 +86,17 @@ impl OffsetMap {
             self.spans
                 .extend(repeat_n((at as u32, end as u32), c.len_utf8()));
         }
+    }
+}
+
+impl Reusable for OffsetMap {
+    fn retained_bytes(&self) -> usize {
+        self.spans.retained_bytes()
+    }
+
+    fn trim(&mut self) {
+        self.clear();
+        self.spans.trim();
     }
 }
 
