@@ -182,6 +182,10 @@ impl Lexicon {
     /// unknown tag, a weight that is not a number in `[-1, 1]` or a bad support count;
     /// [`Error::Io`] if reading fails.
     pub fn read_tsv(r: impl Read) -> Result<Lexicon, Error> {
+        let r = LineLimit {
+            inner: r,
+            line_bytes: 0,
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(b'\t')
             .quoting(false)
@@ -284,6 +288,34 @@ impl Lexicon {
     }
 }
 
+/// Longest lexicon line read: a term, a tag and two numbers fit many times over.
+const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Fails the read of a line longer than [`MAX_LINE_BYTES`], so that a file without line
+/// breaks (`/dev/zero`, a binary file) cannot make the CSV reader hold all of it.
+struct LineLimit<R> {
+    inner: R,
+    /// Bytes since the last line break.
+    line_bytes: usize,
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.line_bytes = match buf[..n].iter().rposition(|&b| b == b'\n') {
+            Some(at) => n - at - 1,
+            None => self.line_bytes + n,
+        };
+        if self.line_bytes > MAX_LINE_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a line is longer than {MAX_LINE_BYTES} bytes: is this a lexicon TSV?"),
+            ));
+        }
+        Ok(n)
+    }
+}
+
 fn validate(entry: &LexiconEntry) -> Result<(), String> {
     if entry.term.is_empty() || entry.term.contains(['\t', '\n', '\r']) {
         return Err(format!("invalid term {:?}", entry.term));
@@ -311,6 +343,13 @@ fn csv_error(e: csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_without_line_breaks_is_refused_in_bounded_memory() {
+        let endless = std::io::repeat(0).take(1 << 30);
+        let error = Lexicon::read_tsv(endless).unwrap_err();
+        assert!(error.to_string().contains("longer than"), "{error}");
+    }
 
     const SAMPLE: &str =
         "term\tpos\tweight\tsupport\r\n# a comment\r\n재밌\tVA\t0.8000\t120\r\n노잼\t*\t-0.9\t\r\n";
