@@ -30,6 +30,25 @@ impl Calibration {
     pub fn new(scale: f32, offset: f32) -> Self {
         Calibration { scale, offset }
     }
+
+    /// Checks the calibration of a model with `labels` labels: a finite scale above 0 (a
+    /// negative one would invert every prediction, 0 would make them all alike), a finite
+    /// offset, and none for three labels (temperature scaling has no offset).
+    pub(crate) fn validate(&self, labels: usize) -> Result<(), String> {
+        if !(self.scale.is_finite() && self.scale > 0.0) {
+            return Err(format!(
+                "calibration scale {} is not a finite number above 0",
+                self.scale
+            ));
+        }
+        if !self.offset.is_finite() || (labels != 2 && self.offset != 0.0) {
+            return Err(format!(
+                "calibration offset {} must be finite, and 0 for three labels",
+                self.offset
+            ));
+        }
+        Ok(())
+    }
 }
 
 pub(crate) fn sigmoid(z: f64) -> f64 {
@@ -175,6 +194,24 @@ mod tests {
         let c = fit_platt(&logits, &positive);
         assert!((c.scale - 2.0).abs() < 0.2, "{c:?}");
         assert!((c.offset + 0.5).abs() < 0.15, "{c:?}");
+    }
+
+    #[test]
+    fn only_a_positive_finite_scale_and_no_offset_for_three_labels_are_valid() {
+        assert!(Calibration::new(1.15, 0.02).validate(2).is_ok());
+        assert!(Calibration::new(0.8, 0.0).validate(3).is_ok());
+        for (scale, offset, labels) in [
+            (-5.0, 0.0, 2),
+            (0.0, 0.0, 2),
+            (f32::NAN, 0.0, 2),
+            (f32::INFINITY, 0.0, 3),
+            (-1.0, 0.0, 3),
+            (1.0, f32::NAN, 2),
+            (1.0, 0.5, 3),
+        ] {
+            let calibration = Calibration::new(scale, offset);
+            assert!(calibration.validate(labels).is_err(), "{calibration:?}");
+        }
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub enum Error {
         /// Which file.
         file: String,
         /// Version in the file.
-        found: u32,
+        found: u64,
         /// Version this build reads.
         expected: u32,
     },

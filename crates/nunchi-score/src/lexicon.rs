@@ -182,6 +182,11 @@ impl Lexicon {
     /// unknown tag, a weight that is not a number in `[-1, 1]` or a bad support count;
     /// [`Error::Io`] if reading fails.
     pub fn read_tsv(r: impl Read) -> Result<Lexicon, Error> {
+        let r = Bounded {
+            inner: r,
+            line_bytes: 0,
+            total_bytes: 0,
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(b'\t')
             .quoting(false)
@@ -284,6 +289,52 @@ impl Lexicon {
     }
 }
 
+/// Longest lexicon line read: a term, a tag and two numbers fit many times over.
+const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Largest lexicon read: about a million entries, over 20,000 times the shipped lexicon.
+pub(crate) const MAX_LEXICON_BYTES: u64 = 64 << 20;
+
+/// Fails the read of a line longer than [`MAX_LINE_BYTES`], so that a file without line
+/// breaks (`/dev/zero`, a binary file) cannot make the CSV reader hold all of it, and the
+/// read past [`MAX_LEXICON_BYTES`], so that an endless file with line breaks cannot make the
+/// lexicon grow without end either.
+struct Bounded<R> {
+    inner: R,
+    /// Bytes since the last line break.
+    line_bytes: usize,
+    /// Bytes read so far.
+    total_bytes: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.line_bytes = match buf[..n].iter().rposition(|&b| b == b'\n') {
+            Some(at) => n - at - 1,
+            None => self.line_bytes + n,
+        };
+        self.total_bytes += n as u64;
+        let refuse = |message: String| {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                message,
+            ))
+        };
+        if self.line_bytes > MAX_LINE_BYTES {
+            return refuse(format!(
+                "a line is longer than {MAX_LINE_BYTES} bytes: is this a lexicon TSV?"
+            ));
+        }
+        if self.total_bytes > MAX_LEXICON_BYTES {
+            return refuse(format!(
+                "the lexicon is larger than {MAX_LEXICON_BYTES} bytes"
+            ));
+        }
+        Ok(n)
+    }
+}
+
 fn validate(entry: &LexiconEntry) -> Result<(), String> {
     if entry.term.is_empty() || entry.term.contains(['\t', '\n', '\r']) {
         return Err(format!("invalid term {:?}", entry.term));
@@ -311,6 +362,32 @@ fn csv_error(e: csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The error and its sources, one message each.
+    fn chain(error: &Error) -> String {
+        let mut messages = vec![error.to_string()];
+        let mut source = std::error::Error::source(error);
+        while let Some(e) = source {
+            messages.push(e.to_string());
+            source = e.source();
+        }
+        messages.join(": ")
+    }
+
+    #[test]
+    fn a_file_without_line_breaks_is_refused_in_bounded_memory() {
+        let endless = std::io::repeat(0).take(1 << 30);
+        let error = Lexicon::read_tsv(endless).unwrap_err();
+        assert!(chain(&error).contains("longer than"), "{}", chain(&error));
+    }
+
+    #[test]
+    fn an_endless_file_of_lines_is_refused_in_bounded_memory() {
+        let header = "term\tpos\tweight\tsupport\n".as_bytes();
+        let endless = header.chain(std::io::repeat(b'\n'));
+        let error = Lexicon::read_tsv(endless).unwrap_err();
+        assert!(chain(&error).contains("larger than"), "{}", chain(&error));
+    }
 
     const SAMPLE: &str =
         "term\tpos\tweight\tsupport\r\n# a comment\r\n재밌\tVA\t0.8000\t120\r\n노잼\t*\t-0.9\t\r\n";

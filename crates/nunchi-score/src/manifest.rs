@@ -60,6 +60,27 @@ pub struct TrainingInfo {
 }
 
 impl Manifest {
+    /// Checks every value that scoring uses: the labels, the feature configuration, the
+    /// calibration and the neutral policy (the training record is information only).
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        let labels = &self.labels;
+        let in_order = labels.windows(2).all(|w| w[0] < w[1]);
+        if !(2..=3).contains(&labels.len()) || !in_order {
+            return Err(format!(
+                "labels must be 2 or 3 distinct labels in order, found {labels:?}"
+            ));
+        }
+        self.features.validate()?;
+        self.calibration.validate(labels.len())?;
+        match self.neutral {
+            Some(_) if labels.as_slice() != [Label::Negative, Label::Positive] => {
+                Err("a neutral policy needs a negative/positive model".into())
+            }
+            Some(policy) => policy.validate(),
+            None => Ok(()),
+        }
+    }
+
     /// Number of raw scores per post: 1 for two labels, else the number of labels.
     pub(crate) fn outputs(&self) -> usize {
         crate::weights::outputs_for(self.labels.len())

@@ -41,6 +41,21 @@ impl NeutralPolicy {
         NeutralPolicy { band, min_evidence }
     }
 
+    /// Checks that the band is in `[0, 1]` (a margin is) and the evidence threshold is
+    /// finite and not negative.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.band) {
+            return Err(format!("neutral band {} is outside [0, 1]", self.band));
+        }
+        if !(self.min_evidence.is_finite() && self.min_evidence >= 0.0) {
+            return Err(format!(
+                "neutral min_evidence {} is not a finite number >= 0",
+                self.min_evidence
+            ));
+        }
+        Ok(())
+    }
+
     /// The neutral mass of a post whose calibrated polar probability is `p` and whose
     /// lexicon evidence is `evidence`.
     pub(crate) fn mass(&self, p: f32, evidence: f32) -> f32 {
@@ -62,6 +77,17 @@ impl NeutralPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn band_in_zero_one_and_finite_evidence_threshold_are_valid() {
+        for (band, min_evidence) in [(0.3, 0.5), (0.0, 0.0), (1.0, 7.0)] {
+            assert!(NeutralPolicy::new(band, min_evidence).validate().is_ok());
+        }
+        for (band, min_evidence) in [(-0.1, 0.5), (1.5, 0.5), (f32::NAN, 0.5), (0.3, -1.0)] {
+            let policy = NeutralPolicy::new(band, min_evidence);
+            assert!(policy.validate().is_err(), "{policy:?}");
+        }
+    }
 
     #[test]
     fn neutral_mass_follows_band_and_evidence() {

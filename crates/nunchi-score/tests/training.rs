@@ -157,6 +157,17 @@ fn bad_training_data_is_an_error_or_a_counted_warning() {
         .iter()
         .any(|w| w.kind == WarningKind::Duplicate));
 
+    let mut no_ngrams = small_config(1);
+    no_ngrams.features.morpheme_ngrams = 0;
+    no_ngrams.features.word_ngrams = 0;
+    no_ngrams.features.min_char_ngram = 0;
+    no_ngrams.features.max_char_ngram = 0;
+    let mut inverted_band = small_config(1);
+    inverted_band.neutral.band = -0.3;
+    for bad in [no_ngrams, inverted_band] {
+        assert!(bad.validate().is_err(), "{bad:?}");
+    }
+
     let mut bad = small_config(1);
     bad.dev_fraction = 0.9;
     assert!(matches!(

@@ -100,6 +100,15 @@ impl FeatureConfig {
         if self.min_char_ngram == 0 && self.max_char_ngram > 0 {
             return Err("min_char_ngram must be at least 1 when max_char_ngram is set".into());
         }
+        // The other families fire on some posts only (a scope marker, a signal, a lexicon
+        // term): without n-grams, most posts would score the bias alone.
+        if self.morpheme_ngrams == 0 && self.word_ngrams == 0 && self.max_char_ngram == 0 {
+            return Err(
+                "every n-gram family is off (morpheme_ngrams, word_ngrams and max_char_ngram \
+                 are 0): turn at least one on"
+                    .into(),
+            );
+        }
         Ok(())
     }
 }

@@ -1,31 +1,46 @@
-//! `manifest.json`: parsed, version-checked and validated before anything else is read.
+//! `manifest.json`: read bounded, parsed, version-checked and validated before anything else
+//! is read.
 
 use std::io::{Read, Write};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::label::Label;
 use crate::manifest::Manifest;
 
+use super::files::Files;
 use super::{FORMAT_VERSION, MANIFEST_FILE};
 
-/// Parses and checks the manifest.
-pub(crate) fn read(r: impl Read) -> Result<Manifest, Error> {
-    let value: Value =
-        serde_json::from_reader(r).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
-    let version = value
-        .get("format_version")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| Error::invalid(MANIFEST_FILE, "no format_version"))?;
-    if version != u64::from(FORMAT_VERSION) {
-        return Err(Error::UnsupportedVersion {
-            file: MANIFEST_FILE.into(),
-            found: u32::try_from(version).unwrap_or(u32::MAX),
-            expected: FORMAT_VERSION,
-        });
+/// Largest manifest read: a few kilobytes in practice.
+const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+
+/// Reads, parses and checks the manifest: format version, every field present, every value
+/// valid, and the `files` section that binds the other files to it.
+pub(super) fn read(r: impl Read) -> Result<(Manifest, Files), Error> {
+    let mut bytes = Vec::new();
+    r.take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(format!("cannot read {MANIFEST_FILE}"), e))?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(Error::invalid(
+            MANIFEST_FILE,
+            format!("larger than {MAX_MANIFEST_BYTES} bytes: not a manifest"),
+        ));
     }
+    let mut value: Value =
+        serde_json::from_slice(&bytes).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
+    let Some(fields) = value.as_object_mut() else {
+        return Err(Error::invalid(MANIFEST_FILE, "not a JSON object"));
+    };
+    check_version(fields.get("format_version"))?;
+    let files = fields.remove("files").ok_or_else(|| {
+        Error::invalid(
+            MANIFEST_FILE,
+            "no field files (the lengths and checksums of weights.bin and lexicon.tsv)",
+        )
+    })?;
+    let files = Files::deserialize(&files).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
     let manifest =
         Manifest::deserialize(&value).map_err(|e| Error::model_file(MANIFEST_FILE, e))?;
     let written =
@@ -36,29 +51,30 @@ pub(crate) fn read(r: impl Read) -> Result<Manifest, Error> {
             format!("no field {field} (a manifest states every setting; none is defaulted)"),
         ));
     }
-    let labels = &manifest.labels;
-    let distinct = labels.windows(2).all(|w| w[0] < w[1]);
-    if !(2..=3).contains(&labels.len()) || !distinct {
-        return Err(Error::invalid(
-            MANIFEST_FILE,
-            format!("labels must be 2 or 3 distinct labels in order, found {labels:?}"),
-        ));
-    }
     manifest
-        .features
         .validate()
-        .map_err(|m| Error::invalid(MANIFEST_FILE, m))?;
-    let c = manifest.calibration;
-    if !(c.scale.is_finite() && c.offset.is_finite()) {
-        return Err(Error::invalid(MANIFEST_FILE, "calibration is not finite"));
-    }
-    if manifest.neutral.is_some() && labels.as_slice() != [Label::Negative, Label::Positive] {
-        return Err(Error::invalid(
+        .map_err(|problem| Error::invalid(MANIFEST_FILE, problem))?;
+    Ok((manifest, files))
+}
+
+/// The format version must be there, a whole number, and this build's.
+fn check_version(version: Option<&Value>) -> Result<(), Error> {
+    let version = version
+        .ok_or_else(|| Error::invalid(MANIFEST_FILE, "no format_version: not a nunchi manifest"))?;
+    let found = version.as_u64().ok_or_else(|| {
+        Error::invalid(
             MANIFEST_FILE,
-            "a neutral policy needs a negative/positive model",
-        ));
+            format!("format_version {version} is not a version number"),
+        )
+    })?;
+    if found != u64::from(FORMAT_VERSION) {
+        return Err(Error::UnsupportedVersion {
+            file: MANIFEST_FILE.into(),
+            found,
+            expected: FORMAT_VERSION,
+        });
     }
-    Ok(manifest)
+    Ok(())
 }
 
 /// The first field, as a dotted path, that `written` (the manifest as it writes itself) has
@@ -80,10 +96,19 @@ fn first_missing_field(read: &Value, written: &Value) -> Option<String> {
     }
 }
 
-/// Writes the manifest as pretty JSON with a final newline.
-pub(crate) fn write(manifest: &Manifest, mut w: impl Write) -> Result<(), Error> {
+/// The manifest as written: its fields, then the files it binds.
+#[derive(Serialize)]
+struct Written<'a> {
+    #[serde(flatten)]
+    manifest: &'a Manifest,
+    files: &'a Files,
+}
+
+/// Writes the manifest, binding `files` to it, as pretty JSON with a final newline.
+pub(super) fn write(manifest: &Manifest, files: &Files, mut w: impl Write) -> Result<(), Error> {
     let cannot_write = |e| Error::io(format!("cannot write {MANIFEST_FILE}"), e);
-    let json = serde_json::to_vec_pretty(manifest).map_err(|e| cannot_write(e.into()))?;
+    let json = serde_json::to_vec_pretty(&Written { manifest, files })
+        .map_err(|e| cannot_write(e.into()))?;
     w.write_all(&json)
         .and_then(|()| w.write_all(b"\n"))
         .map_err(cannot_write)

@@ -1,11 +1,14 @@
 //! The model format, all of it: the model directory holds `manifest.json` (format version,
-//! labels, feature configuration, dictionary identity, calibration, neutral policy,
-//! provenance, metrics), `weights.bin` (magic header, layout version, sparse quantised
-//! weights, CRC-32) and `lexicon.tsv` (the lexicon's TSV form, [`crate::Lexicon::read_tsv`]).
+//! labels, feature configuration, tokenizer identity, calibration, neutral policy,
+//! provenance, metrics, and the length and checksum of the other two files),
+//! `weights.bin` (magic header, layout version, sparse quantised weights, CRC-32) and
+//! `lexicon.tsv` (the lexicon's TSV form, [`crate::Lexicon::read_tsv`]).
 //!
-//! Loaders read from any `impl Read`; the directory functions are thin wrappers. Anything
-//! wrong in a file is a typed error, never a panic.
+//! Loaders read from any `impl Read`; the directory functions are thin wrappers. Every read
+//! is bounded (the manifest to 1 MiB, the other files to the length it records), every value
+//! checked, and anything wrong in a file is a typed error, never a panic or an abort.
 
+mod files;
 mod manifest;
 mod weights;
 
@@ -16,15 +19,17 @@ use std::sync::Arc;
 use nunchi_tokenizer::Tokenizer;
 
 use crate::error::Error;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, MAX_LEXICON_BYTES};
 use crate::model::Model;
 use crate::weights::outputs_for;
+
+use self::files::{read_recorded, Digest, Files};
 
 pub use self::weights::{WEIGHTS_MAGIC, WEIGHTS_VERSION};
 
 /// Version of the model format (the manifest's layout and what it means) that this build
 /// reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// File names inside a model directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -42,8 +47,9 @@ impl Model {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidModel`] or [`Error::UnsupportedVersion`] if a part is corrupt,
-    /// truncated, foreign, of another format version or inconsistent with the others;
+    /// [`Error::InvalidModel`], [`Error::ModelFile`] or [`Error::UnsupportedVersion`] if a
+    /// part is corrupt, truncated, foreign, of another format version, holds a value out of
+    /// range, or is not the file the manifest was written with;
     /// [`Error::TokenizerMismatch`] for another tokenizer than the model's; [`Error::Io`]
     /// if reading fails.
     pub fn read(
@@ -52,7 +58,7 @@ impl Model {
         lexicon: impl Read,
         tokenizer: impl Into<Arc<Tokenizer>>,
     ) -> Result<Model, Error> {
-        let manifest = manifest::read(manifest)?;
+        let (manifest, files) = manifest::read(manifest)?;
         let tokenizer = tokenizer.into();
         if !manifest.tokenizer.is_compatible_with(tokenizer.identity()) {
             return Err(Error::TokenizerMismatch {
@@ -60,20 +66,15 @@ impl Model {
                 given: Box::new(tokenizer.identity().clone()),
             });
         }
-        let mut bytes = Vec::new();
-        weights
-            .take(MAX_WEIGHTS_BYTES)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(format!("cannot read {WEIGHTS_FILE}"), e))?;
+        let bytes = read_recorded(weights, WEIGHTS_FILE, &files.weights, MAX_WEIGHTS_BYTES)?;
         let weights = weights::decode(
             &bytes,
             manifest.features.dimension(),
             outputs_for(manifest.labels.len()),
         )?;
-        let lexicon = Lexicon::read_tsv(lexicon).map_err(|e| match e {
-            Error::Io { source, .. } => Error::io(format!("cannot read {LEXICON_FILE}"), source),
-            other => Error::model_file(LEXICON_FILE, other),
-        })?;
+        let bytes = read_recorded(lexicon, LEXICON_FILE, &files.lexicon, MAX_LEXICON_BYTES)?;
+        let lexicon =
+            Lexicon::read_tsv(&bytes[..]).map_err(|e| Error::model_file(LEXICON_FILE, e))?;
         Ok(Model {
             manifest,
             lexicon,
@@ -91,13 +92,22 @@ impl Model {
         &self,
         manifest: impl Write,
         mut weights: impl Write,
-        lexicon: impl Write,
+        mut lexicon: impl Write,
     ) -> Result<(), Error> {
-        manifest::write(&self.manifest, manifest)?;
+        let weights_bytes = weights::encode(&self.weights);
+        let mut lexicon_bytes = Vec::new();
+        self.lexicon.write_tsv(&mut lexicon_bytes)?;
+        let files = Files {
+            weights: Digest::of(&weights_bytes),
+            lexicon: Digest::of(&lexicon_bytes),
+        };
+        manifest::write(&self.manifest, &files, manifest)?;
         weights
-            .write_all(&weights::encode(&self.weights))
+            .write_all(&weights_bytes)
             .map_err(|e| Error::io(format!("cannot write {WEIGHTS_FILE}"), e))?;
-        self.lexicon.write_tsv(lexicon)
+        lexicon
+            .write_all(&lexicon_bytes)
+            .map_err(|e| Error::io(format!("cannot write {LEXICON_FILE}"), e))
     }
 
     /// Loads a model directory written by [`Model::save_dir`]; see [`Model::read`].

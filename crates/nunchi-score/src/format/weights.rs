@@ -101,7 +101,7 @@ pub(crate) fn decode(bytes: &[u8], dimension: usize, outputs: usize) -> Result<W
     if version != WEIGHTS_VERSION {
         return Err(Error::UnsupportedVersion {
             file: WEIGHTS_FILE.into(),
-            found: version,
+            found: version.into(),
             expected: WEIGHTS_VERSION,
         });
     }
@@ -128,6 +128,10 @@ pub(crate) fn decode(bytes: &[u8], dimension: usize, outputs: usize) -> Result<W
     let step = f32::from_le_bytes(c.u32()?.to_le_bytes());
     if rows > dimension {
         return Err(invalid("more weight rows than features"));
+    }
+    // Each row takes at least a one-byte index delta and its steps.
+    if rows.saturating_mul(1 + 2 * outputs) > body.len() - c.at {
+        return Err(invalid("fewer bytes than its rows need"));
     }
     if !(step.is_finite() && step > 0.0) {
         return Err(invalid("invalid quantisation step"));

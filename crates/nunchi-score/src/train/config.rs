@@ -99,6 +99,7 @@ impl TrainConfig {
     /// [`Error::Training`] naming the first bad setting.
     pub fn validate(&self) -> Result<(), Error> {
         self.features.validate().map_err(Error::Training)?;
+        self.neutral.validate().map_err(Error::Training)?;
         if !(self.dev_fraction > 0.0 && self.dev_fraction <= 0.5) {
             return Err(Error::Training(format!(
                 "dev_fraction {} must be in (0, 0.5]",

@@ -129,6 +129,9 @@ pub fn train(
         neutral,
         training: training_info(config, &chosen, &labels, &docs, &warnings),
     };
+    // A model that could not load is no model (a classifier worse than chance on dev
+    // would get a calibration scale below 0, for instance).
+    manifest.validate().map_err(Error::Training)?;
     let dev_probabilities: Vec<[f32; 3]> = split
         .dev
         .iter()
