@@ -17,8 +17,12 @@ Figures per file:
 With --polar-model, a second (negative/positive) model is fused in: the neutral probability
 stays the first model's, and P(positive | polar) becomes
 sigmoid((1 - w) * logit(first model's) + w * logit(second model's)) for each weight w of
---polar-weights: late fusion, a stand-in for training binary sources with the neutral output
-masked out.
+--polar-weights (or sigmoid(a * logit(first) + b * logit(second)) for a weight written a:b):
+late fusion, a stand-in for training binary sources with the neutral output masked out.
+
+With --gate-model too, the neutral probability comes from that negative/positive model
+trained with neutral rows labelled negative and polar rows labelled positive (a
+neutral-vs-polar gate): P(neutral) = its P(negative | polar).
 
 With --class-weights a,b,c, the probabilities are multiplied by (a, b, c) and renormalised
 before anything else: a class-prior correction (e.g. log-prior shift) simulated after the fact.
@@ -60,14 +64,22 @@ def logit(p):
     return math.log(p / (1 - p))
 
 
-def fuse(rows, polar_rows, weight):
-    """Rows with probabilities fused as the module doc says."""
+def polar_share(probs):
+    """P(positive | polar) of a probability triple."""
+    polar = probs[0] + probs[2]
+    return probs[2] / polar if polar > 0 else 0.5
+
+
+def fuse(rows, polar_rows, weights, gate_rows=None):
+    """Rows with probabilities fused as the module doc says; `weights` = (a, b)."""
     fused = []
-    for r, b in zip(rows, polar_rows):
-        neg, neu, pos = r["p"]
-        own = pos / (pos + neg) if pos + neg > 0 else 0.5
-        other = b["p"][2] / (b["p"][2] + b["p"][0]) if b["p"][2] + b["p"][0] > 0 else 0.5
-        z = (1 - weight) * logit(own) + weight * logit(other)
+    for n, (r, b) in enumerate(zip(rows, polar_rows)):
+        neu = r["p"][1]
+        if gate_rows is not None:
+            neu = 1 - polar_share(gate_rows[n]["p"])
+        own = polar_share(r["p"])
+        other = polar_share(b["p"])
+        z = weights[0] * logit(own) + weights[1] * logit(other)
         q = 1 / (1 + math.exp(-z))
         probs = [(1 - neu) * (1 - q), neu, (1 - neu) * q]
         fused.append({**r, "p": probs, "polarity": probs[2] - probs[0]})
@@ -197,6 +209,7 @@ def main():
     ap.add_argument("--class-weights")
     ap.add_argument("--polar-model")
     ap.add_argument("--polar-weights", default="0.5")
+    ap.add_argument("--gate-model")
     ap.add_argument("--json")
     ap.add_argument("files", nargs="+", metavar="NAME=FILE.tsv")
     args = ap.parse_args()
@@ -216,9 +229,12 @@ def main():
             show(name, results[name])
             continue
         polar_rows = classify(args.nunchi, args.polar_model, path)
-        for weight in (float(w) for w in args.polar_weights.split(",")):
-            label = f"{name}@w{weight:g}"
-            results[label] = evaluate(fuse(rows, polar_rows, weight))
+        gate_rows = classify(args.nunchi, args.gate_model, path) if args.gate_model else None
+        for spec in args.polar_weights.split(","):
+            a, _, b = spec.partition(":")
+            weights = (float(a), float(b)) if b else (1 - float(a), float(a))
+            label = f"{name}@w{spec}"
+            results[label] = evaluate(fuse(rows, polar_rows, weights, gate_rows))
             show(label, results[label])
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

@@ -1,12 +1,14 @@
 """Builds one training TSV from parts written by prepare.py, with per-source weights
 simulated by subsampling and replication.
 
-Each SPEC is `NAME[@ROWS][*COPIES][=LABEL]`:
+Each SPEC is `NAME[@ROWS][*COPIES][=LABEL][>NEWLABEL]`:
   NAME     a part: OUT/train/NAME.tsv (kodoli, nsmc, kobest, kote, raw_neg, raw_mid56,
            raw_mid78, raw_pos)
   @ROWS    keep a seeded random sample of this many rows (all rows if absent or larger)
   *COPIES  write every kept row this many times (weight COPIES)
   =LABEL   only the rows with this label (negative, neutral, positive)
+  >NEWLABEL  write the rows with this label instead (e.g. a neutral-vs-polar gate model:
+           `kodoli=neutral>negative kodoli=negative>positive kodoli=positive>positive`)
 
 `nunchi train` drops repeated texts (after trimming whitespace), so copy k of a row gets k
 zero-width spaces (U+200B) appended: not whitespace to the de-duplicator, and removed by the
@@ -25,7 +27,7 @@ import re
 import sys
 from collections import Counter
 
-SPEC = re.compile(r"^(?P<name>[a-z0-9_]+)(@(?P<rows>\d+))?(\*(?P<copies>\d+))?(=(?P<label>negative|neutral|positive))?$")
+SPEC = re.compile(r"^(?P<name>[a-z0-9_]+)(@(?P<rows>\d+))?(\*(?P<copies>\d+))?(=(?P<label>negative|neutral|positive))?(>(?P<new>negative|neutral|positive))?$")
 ZWSP = "\u200b"
 
 
@@ -48,10 +50,12 @@ def main():
     for spec in args.specs:
         m = SPEC.match(spec)
         if not m:
-            sys.exit(f"bad spec {spec!r}: NAME[@ROWS][*COPIES][=LABEL]")
+            sys.exit(f"bad spec {spec!r}: NAME[@ROWS][*COPIES][=LABEL][>NEWLABEL]")
         rows = read_part(os.path.join(args.parts, m["name"] + ".tsv"))
         if m["label"]:
             rows = [r for r in rows if r[1] == m["label"]]
+        if m["new"]:
+            rows = [(text, m["new"]) for text, _ in rows]
         if m["rows"] and int(m["rows"]) < len(rows):
             rows = random.Random(f"{args.seed}:{spec}").sample(rows, int(m["rows"]))
         copies = int(m["copies"] or 1)
