@@ -25,8 +25,15 @@ pub(crate) struct JsonlWriter<W: Write> {
     carried_keys: Vec<Vec<u8>>,
     added_keys: Vec<Vec<u8>>,
     line: Vec<u8>,
-    /// The last Parquet batch rendered by Arrow's JSON writer, and each row's range in it.
-    rendered: Option<(Arc<RecordBatch>, Vec<u8>, Vec<Range<usize>>)>,
+    /// The last Parquet batch rendered by Arrow's JSON writer.
+    rendered: Option<Rendered>,
+}
+
+/// A record batch as JSON Lines, and each row's range in the text.
+struct Rendered {
+    batch: Arc<RecordBatch>,
+    text: Vec<u8>,
+    rows: Vec<Range<usize>>,
 }
 
 fn encoded_keys<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<Vec<u8>> {
@@ -103,30 +110,30 @@ impl<W: Write> JsonlWriter<W> {
 
     /// A Parquet row as Arrow's JSON writer renders it; whole batches are rendered at once.
     fn rendered_row(&mut self, arrow: &ArrowRow) -> Result<&[u8], Error> {
-        let fresh = match &self.rendered {
-            Some((batch, _, _)) => !Arc::ptr_eq(batch, &arrow.batch),
-            None => true,
-        };
+        let fresh = !self
+            .rendered
+            .as_ref()
+            .is_some_and(|rendered| Arc::ptr_eq(&rendered.batch, &arrow.batch));
         if fresh {
             let text = render(&arrow.batch).map_err(|source| Error::Arrow {
                 name: "the output".to_owned(),
                 source,
             })?;
-            let mut ranges = Vec::with_capacity(arrow.batch.num_rows());
+            let mut rows = Vec::with_capacity(arrow.batch.num_rows());
             let mut start = 0;
             for (at, _) in text.iter().enumerate().filter(|(_, &b)| b == b'\n') {
-                ranges.push(start..at);
+                rows.push(start..at);
                 start = at + 1;
             }
-            self.rendered = Some((Arc::clone(&arrow.batch), text, ranges));
+            self.rendered = Some(Rendered {
+                batch: Arc::clone(&arrow.batch),
+                text,
+                rows,
+            });
         }
-        let (_, text, ranges) = self.rendered.as_ref().ok_or_else(|| Error::Write {
-            name: "the output".to_owned(),
-            source: std::io::Error::other("no rendered batch"),
-        })?;
-        Ok(ranges
-            .get(arrow.index)
-            .map_or(&b"{}"[..], |range| &text[range.clone()]))
+        let rendered = self.rendered.as_ref();
+        let row = rendered.and_then(|r| Some(&r.text[r.rows.get(arrow.index)?.clone()]));
+        Ok(row.unwrap_or(b"{}"))
     }
 
     pub fn finish(mut self) -> Result<W, Error> {

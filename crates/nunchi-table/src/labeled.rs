@@ -1,5 +1,5 @@
 //! Labeled data (for training and evaluation): the text and label of every row, whatever
-//! the table's format, rows that cannot be read handed over as rejections.
+//! the table's format, rows that cannot be read handed over with the reason.
 
 use crate::columns::{ColumnSpec, Role};
 use crate::error::Error;
@@ -8,22 +8,30 @@ use crate::rejects::Rejection;
 use crate::row::{Position, Value};
 use crate::table::Table;
 
-/// The text and label of one row.
+/// The text and label of one row, or why it cannot be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabeledRow<'r> {
     /// Where the row is.
     pub position: Position,
-    /// The text ([`Value::Missing`] when absent).
-    pub text: Value<'r>,
-    /// The label, as read.
-    pub label: Value<'r>,
+    /// The text and the label as read ([`Value::Missing`] when absent), or the rejection.
+    pub cells: Result<(Value<'r>, Value<'r>), Rejection>,
     /// What the row's quoting suggests, if anything.
     pub hint: Option<QuoteHint>,
 }
 
-/// Reads every row of `table` in input order and hands `each` its text and label, or the
-/// reason it cannot be read. `text` defaults as [`Role::Text`] does. Returns the number of
-/// rows read.
+impl LabeledRow<'_> {
+    /// The text and label as text (`None` when missing), or the reason the row cannot be
+    /// read.
+    pub fn texts(&self) -> Result<(Option<&str>, Option<&str>), &str> {
+        match &self.cells {
+            Ok((text, label)) => Ok((text.as_text(), label.as_text())),
+            Err(rejection) => Err(&rejection.reason),
+        }
+    }
+}
+
+/// Reads every row of `table` in input order and hands it to `each`. `text` defaults as
+/// for [`Role::Text`]. Returns the number of rows read.
 ///
 /// # Errors
 ///
@@ -37,17 +45,18 @@ pub struct LabeledRow<'r> {
 /// let mut seen = Vec::new();
 /// let label = ColumnSpec::Name("label".into());
 /// let rows = read_labeled(table, None, &label, |row| {
-///     seen.push(row.map(|r| (r.text.as_text().map(str::to_owned), r.position.number())).map_err(|r| r.position.number()));
+///     let texts = row.texts().map(|(t, l)| (t.map(str::to_owned), l.map(str::to_owned)));
+///     seen.push((row.position.number(), texts.map_err(|_| ())));
 /// })?;
 /// assert_eq!(rows, 2);
-/// assert_eq!(seen, [Ok((Some("재밌어요".to_owned()), 2)), Err(3)]);
+/// assert_eq!(seen, [(2, Ok((Some("재밌어요".into()), Some("1".into())))), (3, Err(()))]);
 /// # Ok::<(), nunchi_table::Error>(())
 /// ```
 pub fn read_labeled(
     table: Table,
     text: Option<&ColumnSpec>,
     label: &ColumnSpec,
-    mut each: impl FnMut(Result<LabeledRow<'_>, Rejection>),
+    mut each: impl FnMut(LabeledRow<'_>),
 ) -> Result<u64, Error> {
     let (schema, mut rows) = table.into_parts();
     let text = schema.resolve(Role::Text, text)?;
@@ -55,15 +64,14 @@ pub fn read_labeled(
     let mut count = 0;
     while let Some(row) = rows.read()? {
         count += 1;
-        let labeled = schema.check(&row).and_then(|()| {
-            Ok(LabeledRow {
-                position: row.position(),
-                text: schema.text(&row, &text)?,
-                label: schema.value(&row, &label)?,
-                hint: schema.quote_hint(&row),
-            })
+        let cells = schema
+            .check(&row)
+            .and_then(|()| Ok((schema.text(&row, &text)?, schema.value(&row, &label)?)));
+        each(LabeledRow {
+            position: row.position(),
+            cells,
+            hint: schema.quote_hint(&row),
         });
-        each(labeled);
     }
     Ok(count)
 }

@@ -12,6 +12,9 @@ pub enum QuoteHint {
     /// A field opens with a quote and goes on after its closing quote (`"a" b`): the quotes
     /// were taken as CSV quoting and dropped.
     TextAfterQuote,
+    /// A field, once unquoted, is itself a quoted field (`"a ""b"" c"`): the file's texts
+    /// look quoted twice, as NSMC's are, whose quotes are plain text.
+    QuotedTwice,
     /// A quoted TSV field runs over several lines that hold tabs, as if it swallowed rows.
     SwallowedRows {
         /// The line the record ends on.
@@ -24,6 +27,7 @@ pub enum QuoteHint {
 #[derive(Debug, Clone, Default)]
 pub struct QuoteWarnings {
     text_after_quote: u64,
+    quoted_twice: u64,
     swallowed_rows: u64,
 }
 
@@ -49,6 +53,14 @@ impl QuoteWarnings {
                      quotes in this file are plain text (NSMC-style), pass --no-quoting"
                 ),
             ),
+            QuoteHint::QuotedTwice => (
+                &mut self.quoted_twice,
+                format!(
+                    "nunchi: warning: {position}: a field, once its CSV quotes are removed, is \
+                     still wrapped in quotes with doubled quotes inside, as if quoted twice; if \
+                     quotes in this file are plain text (NSMC-style), pass --no-quoting"
+                ),
+            ),
             QuoteHint::SwallowedRows { end_line } => (
                 &mut self.swallowed_rows,
                 format!(
@@ -66,6 +78,7 @@ impl QuoteWarnings {
     pub fn summary(&self) -> Option<String> {
         let parts: Vec<String> = [
             (self.text_after_quote, "had text after a closing quote"),
+            (self.quoted_twice, "looked quoted twice"),
             (self.swallowed_rows, "looked like rows swallowed by a quote"),
         ]
         .into_iter()

@@ -40,6 +40,9 @@ pub struct Record {
     /// Whether a quoted field goes on after its closing quote (`"a" b`): CSV quoting then
     /// drops the quotes, which is wrong for files whose quotes are plain text (NSMC).
     pub text_after_quote: bool,
+    /// Whether a field, once unquoted, is itself a quoted field (`"""a "" b"""` reads as
+    /// `"a "" b"`): quoted twice, as NSMC's texts are, whose quotes are plain text.
+    pub quoted_twice: bool,
     data: Vec<u8>,
     ends: Vec<usize>,
 }
@@ -47,12 +50,7 @@ pub struct Record {
 impl Record {
     /// The fields that were kept (all of them unless `defect` is set).
     pub fn fields(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let field = &self.data[start..end];
-            start = end;
-            field
-        })
+        split_fields(&self.data, &self.ends)
     }
 
     /// Field `index` (0-based), if it was kept.
@@ -66,6 +64,36 @@ impl Record {
     pub fn kept_bytes(&self) -> usize {
         self.data.len()
     }
+}
+
+/// The fields of a record's `data`, which end at `ends`.
+fn split_fields<'a>(
+    data: &'a [u8],
+    ends: &'a [usize],
+) -> impl ExactSizeIterator<Item = &'a [u8]> + 'a {
+    let mut start = 0;
+    ends.iter().map(move |&end| {
+        let field = &data[start..end];
+        start = end;
+        field
+    })
+}
+
+/// Whether `field` reads as a CSV quoted field: `"`, text with only doubled quotes, `"`.
+fn is_quoted_field(field: &[u8]) -> bool {
+    let Some(inner) = field
+        .strip_prefix(b"\"")
+        .and_then(|rest| rest.strip_suffix(b"\""))
+    else {
+        return false;
+    };
+    let mut bytes = inner.iter();
+    while let Some(&byte) = bytes.next() {
+        if byte == b'"' && bytes.next() != Some(&b'"') {
+            return false;
+        }
+    }
+    true
 }
 
 /// How records are delimited and how much of one is kept.
@@ -248,6 +276,8 @@ impl<R: BufRead> RecordReader<R> {
         // part of the record.
         let end_line = self.parser.line() - u64::from(probed) - u64::from(last_byte == Some(b'\n'));
         let text_after_quote = self.quotes.as_mut().is_some_and(QuoteLint::take);
+        let quoted_twice = self.quoting
+            && split_fields(&data[..stored], &ends[..kept_fields]).any(is_quoted_field);
         Ok(Some(Record {
             line,
             end_line,
@@ -255,6 +285,7 @@ impl<R: BufRead> RecordReader<R> {
             byte_count: total as u64,
             defect,
             text_after_quote,
+            quoted_twice,
             data: data[..stored].to_vec(),
             ends: ends[..kept_fields].to_vec(),
         }))
@@ -410,6 +441,19 @@ mod tests {
         assert_eq!(fields(&records[2]), ["2", "quoted then text"]);
         let plain = read_all(b"id,text\n2,\"quoted\" then text\n", false);
         assert!(plain.iter().all(|r| !r.text_after_quote));
+    }
+
+    #[test]
+    fn fields_quoted_twice_are_noticed() {
+        // NSMC's texts were quoted twice upstream: once unquoted they are quoted still.
+        let records = read_all(
+            b"id,text\n1,\"\"\"a \"\"\"\"b\"\"\"\" c\"\"\"\n2,\"\"\"quote\"\" only at the start\"\n3,\"\"\n",
+            true,
+        );
+        let flags: Vec<bool> = records.iter().map(|r| r.quoted_twice).collect();
+        assert_eq!(flags, [false, true, false, false]);
+        assert_eq!(fields(&records[1]), ["1", "\"a \"\"b\"\" c\""]);
+        assert!(!read_all(b"id,text\n1,\"\"\"a\"\"\"\n", false)[1].quoted_twice);
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub struct RowReader {
 }
 
 enum Source {
-    Delimited(RecordReader<Stream>),
+    Delimited(Box<RecordReader<Stream>>),
     Jsonl(JsonlReader),
     Parquet(ParquetRows),
 }
@@ -194,7 +194,7 @@ impl Table {
         };
         Ok(Table {
             schema,
-            rows: RowReader::new(Source::Delimited(records), name),
+            rows: RowReader::new(Source::Delimited(Box::new(records)), name),
             progress,
         })
     }
@@ -596,6 +596,8 @@ impl Schema {
             })
         } else if record.text_after_quote {
             Some(QuoteHint::TextAfterQuote)
+        } else if record.quoted_twice {
+            Some(QuoteHint::QuotedTwice)
         } else {
             None
         }

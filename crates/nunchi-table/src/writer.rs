@@ -29,7 +29,7 @@ pub struct TableWriter<W: Write + Send> {
 }
 
 enum Sink<W: Write + Send> {
-    Delimited(DelimitedWriter<W>),
+    Delimited(Box<DelimitedWriter<W>>),
     Jsonl(JsonlWriter<W>),
     Parquet(Box<ParquetWriter<W>>),
 }
@@ -66,7 +66,7 @@ impl<W: Write + Send> TableWriter<W> {
         };
         let sink = match format {
             Format::Csv | Format::Tsv => {
-                Sink::Delimited(DelimitedWriter::new(out, format, source, added)?)
+                Sink::Delimited(Box::new(DelimitedWriter::new(out, format, source, added)?))
             }
             Format::Jsonl => Sink::Jsonl(JsonlWriter::new(out, source, added)),
             Format::Parquet => Sink::Parquet(Box::new(ParquetWriter::new(out, source, added)?)),
