@@ -30,36 +30,6 @@ pub struct EvidenceTerm {
     pub end: u32,
 }
 
-impl EvidenceTerm {
-    /// A term whose place in `text` is given as a byte span, converted to characters.
-    ///
-    /// ```
-    /// use nunchi_table::EvidenceTerm;
-    /// let term = EvidenceTerm::from_byte_span("좋/VA".into(), 0.5, "정말 좋아", (7, 10));
-    /// assert_eq!((term.start, term.end), (3, 4));
-    /// ```
-    pub fn from_byte_span(term: String, weight: f32, text: &str, span: (usize, usize)) -> Self {
-        let chars_before = |byte: usize| {
-            let byte = byte.min(text.len());
-            let prefix = text.get(..byte).unwrap_or_else(|| {
-                // A span inside a character: count up to the character's start.
-                let start = (0..byte)
-                    .rev()
-                    .find(|&i| text.is_char_boundary(i))
-                    .unwrap_or(0);
-                &text[..start]
-            });
-            u32::try_from(prefix.chars().count()).unwrap_or(u32::MAX)
-        };
-        EvidenceTerm {
-            term,
-            weight,
-            start: chars_before(span.0),
-            end: chars_before(span.1),
-        }
-    }
-}
-
 /// Writes terms as a JSON array, weights rounded to 4 decimals.
 pub(crate) fn write_json(out: &mut Vec<u8>, terms: &[EvidenceTerm]) {
     out.push(b'[');
@@ -211,17 +181,5 @@ mod tests {
         let back: Vec<EvidenceTerm> = serde_json::from_str(&text).unwrap();
         assert_eq!(back[0].term, terms[0].term);
         assert_eq!(back[1], terms[1]);
-    }
-
-    #[test]
-    fn byte_spans_become_character_spans() {
-        let text = "배송 ok 좋아요";
-        let term = EvidenceTerm::from_byte_span("좋/VA".into(), 1.0, text, (10, 13));
-        assert_eq!((term.start, term.end), (6, 7));
-        let chars: Vec<char> = text.chars().collect();
-        assert_eq!(chars[6], '좋');
-        // A span past the end or inside a character is clamped, never a panic.
-        let odd = EvidenceTerm::from_byte_span("x".into(), 1.0, text, (1, 99));
-        assert_eq!((odd.start, odd.end), (0, 9));
     }
 }
