@@ -173,6 +173,12 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// An output's name is a directory.
+    #[error("cannot write {path}: it is a directory; name a file")]
+    OutputIsDirectory {
+        /// The output's name.
+        path: PathBuf,
+    },
     /// A finished output cannot be moved to its name.
     #[error("cannot write {path}")]
     Commit {

@@ -49,6 +49,11 @@ impl Output {
         let target = match path {
             None => Target::Stdout(io::stdout()),
             Some(path) => {
+                if path.is_dir() {
+                    return Err(Error::OutputIsDirectory {
+                        path: path.to_owned(),
+                    });
+                }
                 let dir = match path.parent() {
                     Some(parent) if !parent.as_os_str().is_empty() => parent,
                     _ => Path::new("."),
@@ -214,6 +219,14 @@ mod tests {
                 path.to_string_lossy()
             );
         }
+    }
+
+    #[test]
+    fn a_directory_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = Output::create(Some(dir.path())).err().unwrap();
+        assert!(error.to_string().contains("is a directory"), "{error}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
