@@ -125,9 +125,14 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
             // A tokenizer only to find the targets.
             let tokenizer = match args.targets.is_empty() {
                 true => None,
-                false => Some(Tokenizer::new().context("cannot load the tokenizer")?),
+                false => Some(Box::new(
+                    Tokenizer::new().context("cannot load the tokenizer")?,
+                )),
             };
-            Source::Columns { columns, tokenizer }
+            Source::Columns {
+                columns: Box::new(columns),
+                tokenizer,
+            }
         }
         None => Source::Model {
             model: Box::new(load_model(&args.model)?),
@@ -360,8 +365,8 @@ enum Source {
     Model { model: Box<Model>, terms: usize },
     /// Read from classify's columns; a tokenizer if targets are to be found.
     Columns {
-        columns: ScoredColumns,
-        tokenizer: Option<Tokenizer>,
+        columns: Box<ScoredColumns>,
+        tokenizer: Option<Box<Tokenizer>>,
     },
 }
 
@@ -369,7 +374,7 @@ impl Source {
     fn tokenizer(&self) -> Option<&Tokenizer> {
         match self {
             Source::Model { model, .. } => Some(model.tokenizer()),
-            Source::Columns { tokenizer, .. } => tokenizer.as_ref(),
+            Source::Columns { tokenizer, .. } => tokenizer.as_deref(),
         }
     }
 }
@@ -436,7 +441,7 @@ impl<'a> RowStage for TrendStage<'a> {
                 terms: *terms,
             })),
             Source::Columns { columns, tokenizer } => TrendWorker::Reading {
-                columns: columns.clone(),
+                columns: ScoredColumns::clone(columns),
                 tokenizer: tokenizer.as_ref().map(|t| Box::new(t.worker())),
             },
         })
