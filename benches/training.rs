@@ -5,17 +5,18 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nunchi::score::dataset::{read_examples_path, DatasetFormat};
 use nunchi::score::{train, TrainConfig};
 use nunchi::Tokenizer;
 
 mod corpus;
+#[path = "../crates/nunchi-score/tests/common/mod.rs"]
+mod labeled;
 
 const REVIEWS: usize = 10_000;
 
 fn training(c: &mut Criterion) {
     let path = corpus::shared_data("nsmc/ratings_train.txt");
-    let mut examples = read_examples_path(&path, &DatasetFormat::nsmc())
+    let mut examples = labeled::nsmc(&path)
         .unwrap_or_else(|e| panic!("benchmarks need {}: {e}", path.display()))
         .examples;
     examples.truncate(REVIEWS);

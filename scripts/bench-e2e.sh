@@ -10,6 +10,8 @@
 # target/bench/e2e-MEGABYTESm/, with the load average at each run's start and end (load.txt).
 # The classify runs' RSS is also sampled every 2 s (rss-*.tsv there): the summary compares
 # the peak of the first half of a run with that of the second (flat = no growth).
+# NUNCHI=/path/to/nunchi measures that build of nunchi instead of this checkout's (e.g. the
+# build before a change, for a before/after pair of runs).
 # Needs: cargo, python3, zstd, GNU time (/usr/bin/time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +26,7 @@ mkdir -p "$out"
 
 cargo build --release -p nunchi-cli --quiet
 cargo build --release --example lindera_raw_throughput --quiet
-nunchi=$root/target/release/nunchi
+nunchi=${NUNCHI:-$root/target/release/nunchi}
 raw=$root/target/release/examples/lindera_raw_throughput
 
 [ -s "$csv" ] || python3 scripts/make-bench-csv.py --data "$data" --megabytes "$megabytes" -o "$csv"

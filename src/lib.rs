@@ -2,8 +2,10 @@
 //!
 //! This facade re-exports the members' public APIs: [`tokenizer`] (normalisation and
 //! MeCab-ko-compatible morphological analysis over lindera and mecab-ko-dic), [`score`]
-//! (features, calibrated linear classifier, lexicon, training, evaluation, model files) and
-//! [`trend`] (sentiment over time: buckets, negative-wave alerts and episodes, charts).
+//! (features, calibrated linear classifier, lexicon, training, evaluation, model files),
+//! [`trend`] (sentiment over time: buckets, negative-wave alerts and episodes, charts) and
+//! [`table`] (tables of posts in and out: CSV/TSV, JSON Lines with Twitter's shapes,
+//! Parquet).
 //!
 //! Load a model once, share it across threads, and give each thread its own [`Scorer`]:
 //!
@@ -24,6 +26,7 @@
 
 pub use nunchi_score as score;
 pub use nunchi_score::{Evidence, Label, Lexicon, Model, Prediction, Scorer};
+pub use nunchi_table as table;
 pub use nunchi_tokenizer as tokenizer;
 pub use nunchi_tokenizer::{PosTag, Span, Token, Tokenizer, Worker};
 pub use nunchi_trend as trend;

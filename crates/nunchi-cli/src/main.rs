@@ -1,34 +1,25 @@
-//! The `nunchi` command: classify CSV dumps of Korean posts, score and tokenize single
-//! posts, train, evaluate and inspect models.
+//! The `nunchi` command: classify tables of Korean posts (CSV, TSV, JSON Lines, Parquet),
+//! score and tokenize single posts, train, evaluate and inspect models.
 //!
 //! This file holds the command line (clap), the dispatch and the exit codes.
 
+mod args;
 mod commands;
-mod input;
-mod output;
+mod model_dir;
 mod pipeline;
-mod records;
-mod rejects;
+mod posts;
 mod report;
-mod table;
 mod text_lines;
 
 use std::io;
 use std::process::ExitCode;
 
+use args::{LABELED_EXIT_CODES, TABLE_EXIT_CODES, TEXT_EXIT_CODES};
 use clap::{Parser, Subcommand};
-
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success: every row was processed (also when stdout is closed early, e.g. by `| head`)
-  1  fatal error: bad arguments, unreadable model, input or output; nothing is written under
-     the output's name
-  2  some rows were rejected (listed with --errors FILE, or on stderr) and the rest
-     processed; with --strict, the run stopped at the first rejected row";
 
 /// Sentiment analysis for Korean social posts.
 #[derive(Debug, Parser)]
-#[command(name = "nunchi", version, after_long_help = EXIT_CODES)]
+#[command(name = "nunchi", version, after_long_help = TABLE_EXIT_CODES)]
 struct Cli {
     /// Worker threads (0: one per core).
     #[arg(long, global = true, default_value_t = 0, value_name = "N")]
@@ -39,24 +30,25 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Label every post of a CSV/TSV dump (streaming, parallel, in input order).
-    #[command(after_long_help = EXIT_CODES)]
+    /// Label every post of a table: CSV, TSV, JSON Lines or Parquet (streaming, parallel,
+    /// in input order).
+    #[command(after_long_help = TABLE_EXIT_CODES)]
     Classify(commands::classify::ClassifyArgs),
     /// Score posts given as arguments or stdin lines.
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = TEXT_EXIT_CODES)]
     Score(commands::score::ScoreArgs),
     /// Train a model on labeled data and print its dev evaluation.
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = LABELED_EXIT_CODES)]
     Train(commands::train::TrainArgs),
     /// Evaluate a model on labeled data.
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = LABELED_EXIT_CODES)]
     Eval(commands::eval::EvalArgs),
     /// Show the tokenizer's analysis of posts (for debugging dictionaries).
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = TEXT_EXIT_CODES)]
     Tokenize(commands::tokenize::TokenizeArgs),
     /// Negative sentiment over time: series per time bucket and target, negative waves
     /// (episodes), chart.
-    #[command(after_long_help = EXIT_CODES)]
+    #[command(after_long_help = TABLE_EXIT_CODES)]
     Trend(commands::trend::TrendArgs),
     /// Export a model's lexicon, or merge a user lexicon into a new model.
     #[command(subcommand)]
@@ -122,11 +114,14 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 }
 
 /// Whether the error comes from writing to a closed pipe (`nunchi ... | head`), which is
-/// how a reader says it has seen enough: not an error.
+/// how a reader says it has seen enough: not an error. A `csv::Error` does not expose its
+/// I/O error as a source (the trend crate's writers return one), so it is looked into.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    let broken = |e: &io::Error| e.kind() == io::ErrorKind::BrokenPipe;
     error.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        cause.downcast_ref::<io::Error>().is_some_and(broken)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if broken(io)))
     })
 }

@@ -1,27 +1,25 @@
-//! The ordered, bounded, parallel pipeline that classify runs on.
+//! The ordered, bounded, parallel pipeline that classify and trend run on, over rows of any
+//! table format.
 //!
 //! Three stages connected by bounded channels: a reader thread cuts the input into chunks
-//! (at most `rows` records or about `bytes` bytes each), the calling thread processes each
+//! (at most `rows` rows or about `bytes` bytes each), the calling thread processes each
 //! chunk in parallel on a rayon pool (one worker per pool thread, kept across chunks, e.g. a scorer
 //! with its tokenizer lattice), and a writer thread hands the processed chunks, in input
 //! order, to a sink. At most `queue` chunks wait between two stages, so memory is bounded by
 //! about `2 * queue + 3` chunks whatever the input size.
 
-use std::io::BufRead;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Mutex, PoisonError};
 
-use anyhow::Context;
+use nunchi_table::{Row, RowReader};
 use rayon::prelude::*;
 
-use crate::records::{Record, RecordReader};
-
-/// The per-record work, with its per-thread state.
-pub trait RecordStage: Sync {
+/// The per-row work, with its per-thread state.
+pub trait RowStage: Sync {
     /// Per-thread state: one per pool thread, kept from chunk to chunk.
     type Worker: Send;
-    /// What a record becomes.
+    /// What a row becomes.
     type Output: Send;
 
     /// Creates a worker.
@@ -31,18 +29,18 @@ pub trait RecordStage: Sync {
     /// The worker cannot be created; the run stops.
     fn worker(&self) -> anyhow::Result<Self::Worker>;
 
-    /// Processes one record.
-    fn process(&self, worker: &mut Self::Worker, record: &Record) -> Self::Output;
+    /// Processes one row.
+    fn process(&self, worker: &mut Self::Worker, row: &Row) -> Self::Output;
 
-    /// What a record whose processing panicked becomes (a rejection), so that one bad post
+    /// What a row whose processing panicked becomes (a rejection), so that one bad post
     /// cannot end a multi-GB run; the worker is then replaced.
-    fn panicked(&self, record: &Record) -> Self::Output;
+    fn panicked(&self, row: &Row) -> Self::Output;
 }
 
-/// A record with what it became.
+/// A row with what it became.
 pub struct Processed<O> {
-    /// The input record.
-    pub record: Record,
+    /// The input row.
+    pub row: Row,
     /// The stage's output for it.
     pub output: O,
 }
@@ -52,16 +50,16 @@ pub struct Processed<O> {
 pub enum Flow {
     /// Go on.
     Continue,
-    /// Stop reading and processing (e.g. `--strict` at a bad record).
+    /// Stop reading and processing (e.g. `--strict` at a bad row).
     Stop,
 }
 
 /// Chunk and queue sizes.
 #[derive(Debug, Clone, Copy)]
 pub struct Chunking {
-    /// Most records in a chunk.
+    /// Most rows in a chunk.
     pub rows: usize,
-    /// A chunk is closed once its records hold this many bytes.
+    /// A chunk is closed once its rows hold this many bytes.
     pub bytes: usize,
     /// Chunks waiting between two stages.
     pub queue: usize,
@@ -82,34 +80,33 @@ impl Default for Chunking {
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunEnd {
-    /// Records read from the input.
-    pub records_read: u64,
+    /// Rows read from the input.
+    pub rows_read: u64,
     /// Whether the sink asked to stop before the end of the input.
     pub stopped: bool,
 }
 
-/// Runs `stage` over every record of `records` on the current rayon pool, giving the results to `sink` in
-/// input order, chunk by chunk.
+/// Runs `stage` over every row of `rows` on the current rayon pool, giving the results to
+/// `sink` in input order, chunk by chunk.
 ///
 /// # Errors
 ///
 /// Reading the input failed, a worker could not be created, or the sink failed. The sink's
 /// error wins (a broken pipe stops everything and must be recognisable).
-pub fn run<R, S, F>(
-    records: &mut RecordReader<R>,
+pub fn run<S, F>(
+    rows: &mut RowReader,
     stage: &S,
     chunking: Chunking,
     mut sink: F,
 ) -> anyhow::Result<RunEnd>
 where
-    R: BufRead + Send,
-    S: RecordStage,
+    S: RowStage,
     F: FnMut(Vec<Processed<S::Output>>) -> anyhow::Result<Flow> + Send,
 {
     // Fail before reading anything if no worker can be made.
     stage.worker()?;
     std::thread::scope(|scope| {
-        let (chunk_sender, chunk_receiver) = sync_channel::<Vec<Record>>(chunking.queue);
+        let (chunk_sender, chunk_receiver) = sync_channel::<Vec<Row>>(chunking.queue);
         let (done_sender, done_receiver) =
             sync_channel::<Vec<Processed<S::Output>>>(chunking.queue);
 
@@ -119,14 +116,10 @@ where
                 let mut chunk = Vec::with_capacity(chunking.rows.min(1024));
                 let mut bytes = 0;
                 while chunk.len() < chunking.rows && bytes < chunking.bytes {
-                    let last_line = chunk.last().map_or(0, |r: &Record| r.end_line);
-                    match records
-                        .read()
-                        .with_context(|| format!("cannot read the input after line {last_line}"))?
-                    {
-                        Some(record) => {
-                            bytes += record.kept_bytes();
-                            chunk.push(record);
+                    match rows.read()? {
+                        Some(row) => {
+                            bytes += row.held_bytes();
+                            chunk.push(row);
                         }
                         None => break,
                     }
@@ -163,7 +156,7 @@ where
             for chunk in chunk_receiver.iter() {
                 let outputs = chunk
                     .par_iter()
-                    .map(|record| {
+                    .map(|row| {
                         let thread = rayon::current_thread_index().unwrap_or(0) % workers.len();
                         // A panic is caught in `process_one`, so the lock is never poisoned
                         // by one; if it were, the worker is replaced there anyway.
@@ -171,13 +164,13 @@ where
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner);
                         let worker = slot.get_or_insert_with(|| stage.worker());
-                        process_one(stage, worker, record)
+                        process_one(stage, worker, row)
                     })
                     .collect::<anyhow::Result<Vec<S::Output>>>()?;
                 let processed = chunk
                     .into_iter()
                     .zip(outputs)
-                    .map(|(record, output)| Processed { record, output })
+                    .map(|(row, output)| Processed { row, output })
                     .collect();
                 if done_sender.send(processed).is_err() {
                     break; // the writer stopped
@@ -192,29 +185,29 @@ where
         let flow = join(writer);
         let read = join(reader);
         let flow = flow?;
-        let records_read = read?;
+        let rows_read = read?;
         processing?;
         Ok(RunEnd {
-            records_read,
+            rows_read,
             stopped: flow == Flow::Stop,
         })
     })
 }
 
-fn process_one<S: RecordStage>(
+fn process_one<S: RowStage>(
     stage: &S,
     worker: &mut anyhow::Result<S::Worker>,
-    record: &Record,
+    row: &Row,
 ) -> anyhow::Result<S::Output> {
     let active = match worker {
         Ok(active) => active,
         Err(e) => anyhow::bail!("cannot start a worker thread: {e:#}"),
     };
-    match catch_unwind(AssertUnwindSafe(|| stage.process(active, record))) {
+    match catch_unwind(AssertUnwindSafe(|| stage.process(active, row))) {
         Ok(output) => Ok(output),
         Err(_) => {
             *worker = stage.worker();
-            Ok(stage.panicked(record))
+            Ok(stage.panicked(row))
         }
     }
 }
@@ -228,33 +221,34 @@ fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::Limits;
+    use nunchi_table::{ColumnSpec, Position, ReadOptions, Schema, Table};
 
-    /// Uppercases the second field; panics on "boom" to exercise the panic path.
-    struct Upper;
+    /// Uppercases the text; panics on "boom" to exercise the panic path.
+    struct Upper(Schema, nunchi_table::Column);
 
-    impl RecordStage for Upper {
+    impl RowStage for Upper {
         type Worker = usize;
-        type Output = Result<String, u64>;
+        type Output = Result<String, Position>;
 
         fn worker(&self) -> anyhow::Result<usize> {
             Ok(0)
         }
 
-        fn process(&self, seen: &mut usize, record: &Record) -> Self::Output {
+        fn process(&self, seen: &mut usize, row: &Row) -> Self::Output {
             *seen += 1;
-            let text = String::from_utf8_lossy(record.fields().nth(1).unwrap_or_default());
+            let text = self.0.value(row, &self.1).unwrap();
+            let text = text.as_text().unwrap_or_default();
             assert!(text != "boom", "stage panicked on purpose");
             Ok(text.to_uppercase())
         }
 
-        fn panicked(&self, record: &Record) -> Self::Output {
-            Err(record.line)
+        fn panicked(&self, row: &Row) -> Self::Output {
+            Err(row.position())
         }
     }
 
-    fn records(n: usize) -> RecordReader<std::io::Cursor<Vec<u8>>> {
-        let mut input = String::new();
+    fn rows(n: usize) -> (Upper, RowReader) {
+        let mut input = String::from("id,text\n");
         for i in 0..n {
             let text = if i == 7 {
                 "boom".to_owned()
@@ -263,12 +257,15 @@ mod tests {
             };
             input.push_str(&format!("{i},{text}\n"));
         }
-        let limits = Limits {
-            field_bytes: 100,
-            record_bytes: 200,
-            fields: 8,
-        };
-        RecordReader::new(std::io::Cursor::new(input.into_bytes()), b',', true, limits)
+        let table = Table::from_reader(
+            std::io::Cursor::new(input),
+            "test.csv",
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let (schema, rows) = table.into_parts();
+        let text = schema.column(&ColumnSpec::Name("text".into())).unwrap();
+        (Upper(schema, text), rows)
     }
 
     fn small_chunks() -> Chunking {
@@ -280,16 +277,17 @@ mod tests {
     }
 
     #[test]
-    fn keeps_order_and_accounts_for_every_record() {
+    fn keeps_order_and_accounts_for_every_row() {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()
             .unwrap();
         let mut seen = Vec::new();
+        let (stage, mut rows) = rows(1000);
         let end = pool
             .install(|| {
-                run(&mut records(1000), &Upper, small_chunks(), |chunk| {
-                    seen.extend(chunk.into_iter().map(|p| (p.record.line, p.output)));
+                run(&mut rows, &stage, small_chunks(), |chunk| {
+                    seen.extend(chunk.into_iter().map(|p| (p.row.position(), p.output)));
                     Ok(Flow::Continue)
                 })
             })
@@ -297,15 +295,15 @@ mod tests {
         assert_eq!(
             end,
             RunEnd {
-                records_read: 1000,
+                rows_read: 1000,
                 stopped: false
             }
         );
         assert_eq!(seen.len(), 1000);
-        for (i, (line, output)) in seen.iter().enumerate() {
-            assert_eq!(*line, i as u64 + 1);
+        for (i, (position, output)) in seen.iter().enumerate() {
+            assert_eq!(*position, Position::Line(i as u64 + 2));
             if i == 7 {
-                assert_eq!(*output, Err(8));
+                assert_eq!(*output, Err(Position::Line(9)));
             } else {
                 assert_eq!(*output, Ok(format!("ROW{i}")));
             }
@@ -319,9 +317,10 @@ mod tests {
             .build()
             .unwrap();
         let mut chunks = 0;
+        let (stage, mut rows) = rows(10_000);
         let end = pool
             .install(|| {
-                run(&mut records(10_000), &Upper, small_chunks(), |_| {
+                run(&mut rows, &stage, small_chunks(), |_| {
                     chunks += 1;
                     Ok(if chunks == 2 {
                         Flow::Stop
@@ -334,7 +333,7 @@ mod tests {
         assert!(end.stopped);
         assert_eq!(chunks, 2);
         // The reader stops within a few chunks of the writer, not at the end of the input.
-        assert!(end.records_read < 10_000, "{end:?}");
+        assert!(end.rows_read < 10_000, "{end:?}");
     }
 
     #[test]
@@ -343,9 +342,10 @@ mod tests {
             .num_threads(2)
             .build()
             .unwrap();
+        let (stage, mut rows) = rows(100);
         let error = pool
             .install(|| {
-                run(&mut records(100), &Upper, small_chunks(), |_| {
+                run(&mut rows, &stage, small_chunks(), |_| {
                     Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into())
                 })
             })

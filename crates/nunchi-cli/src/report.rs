@@ -83,6 +83,8 @@ pub struct Summary {
     pub rows_out: u64,
     /// Rows rejected.
     pub rows_rejected: u64,
+    /// Rows written with a flag (an empty or missing text).
+    pub rows_flagged: u64,
     /// Rows per label, in label order.
     pub labels: Vec<(String, u64)>,
     /// Where the rejected rows are listed, if in a file.
@@ -97,9 +99,17 @@ impl fmt::Display for Summary {
         let rate = self.rows_in as f64 / seconds.max(1e-3);
         write!(
             f,
-            "nunchi: {} rows in, {} rows out, {} rows rejected",
-            self.rows_in, self.rows_out, self.rows_rejected
+            "nunchi: {} rows in, {} rows out",
+            self.rows_in, self.rows_out
         )?;
+        if self.rows_flagged > 0 {
+            write!(
+                f,
+                " ({} with an empty or missing text, flagged)",
+                self.rows_flagged
+            )?;
+        }
+        write!(f, ", {} rows rejected", self.rows_rejected)?;
         if let (Some(file), true) = (&self.rejects_file, self.rows_rejected > 0) {
             write!(f, " (listed in {file})")?;
         }
@@ -126,14 +136,16 @@ mod tests {
             rows_in: 10,
             rows_out: 8,
             rows_rejected: 2,
+            rows_flagged: 1,
             labels: vec![("negative".into(), 2), ("positive".into(), 6)],
             rejects_file: Some("errors.csv".into()),
             elapsed: Duration::from_secs(2),
         };
         assert_eq!(
             summary.to_string(),
-            "nunchi: 10 rows in, 8 rows out, 2 rows rejected (listed in errors.csv); 2.0 s, \
-             5 rows/s\nnunchi: labels: negative 2 (25.0%), positive 6 (75.0%)"
+            "nunchi: 10 rows in, 8 rows out (1 with an empty or missing text, flagged), 2 rows \
+             rejected (listed in errors.csv); 2.0 s, 5 rows/s\nnunchi: labels: negative 2 \
+             (25.0%), positive 6 (75.0%)"
         );
     }
 }

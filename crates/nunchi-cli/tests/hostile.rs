@@ -166,7 +166,9 @@ fn empty_file_and_header_only() {
     let empty = classify(dir.path(), "empty.csv", b"", &[]);
     assert_eq!(empty.code, 1);
     assert!(
-        empty.stderr.contains("the input is empty"),
+        empty
+            .stderr
+            .contains("empty.csv is empty: expected a header row"),
         "{}",
         empty.stderr
     );

@@ -3,7 +3,7 @@
 /// An underlying error kept as the source of one of ours.
 pub type BoxedSource = Box<dyn std::error::Error + Send + Sync>;
 
-/// Everything that can go wrong when reading data, training, loading or running a model.
+/// Everything that can go wrong when training, loading or running a model.
 ///
 /// Variants that wrap another error return it from [`std::error::Error::source`] and do not
 /// repeat it in their message: print the chain (`{:#}` with `anyhow`) to see it.
@@ -75,9 +75,6 @@ pub enum Error {
         #[source]
         source: Option<BoxedSource>,
     },
-    /// A data file cannot be read as a labeled dataset (bad header, missing column, …).
-    #[error("dataset: {0}")]
-    Dataset(String),
     /// The training data or configuration cannot produce a model.
     #[error("cannot train: {0}")]
     Training(String),

@@ -42,8 +42,9 @@
 //!
 //! # Training
 //!
-//! [`train()`] learns the classifier and induces the lexicon from labeled examples
-//! ([`dataset::read_examples`]), choosing hyper-parameters and fitting calibration on a
+//! [`train()`] learns the classifier and induces the lexicon from labeled [`Example`]s (rows
+//! read by `nunchi-table`, made examples by [`dataset::Dataset::push`]), choosing
+//! hyper-parameters and fitting calibration on a
 //! held-out dev split; it is deterministic for a seed, whatever the number of threads.
 //! Settings are a [`TrainConfig`], which serde reads from a configuration file
 //! (`nunchi train --config FILE`, TOML or JSON; `data/default-model.toml` is the shipped

@@ -1,17 +1,14 @@
 //! Accuracy floors of the embedded default model (deterministic, so a floor is exact).
 //! Run in `--release`: each scores tens of thousands of posts.
 
-use nunchi_score::dataset::{read_examples_path, DatasetFormat};
-use nunchi_score::{evaluate, Model};
+mod common;
 
-fn shared(path: &str) -> String {
-    format!("{}/../../../shared/data/{path}", env!("CARGO_MANIFEST_DIR"))
-}
+use nunchi_score::{evaluate, Model};
 
 #[test]
 fn nsmc_test_accuracy_and_calibration() {
     let model = Model::embedded().unwrap();
-    let data = read_examples_path(shared("nsmc/ratings_test.txt"), &DatasetFormat::nsmc()).unwrap();
+    let data = common::nsmc(&common::shared("nsmc/ratings_test.txt")).unwrap();
     assert_eq!(
         data.examples.len(),
         49_997,
@@ -35,11 +32,7 @@ fn nsmc_test_accuracy_and_calibration() {
 #[test]
 fn kobest_sentineg_dev_accuracy() {
     let model = Model::embedded().unwrap();
-    let data = read_examples_path(
-        shared("kobest_sentineg/dev.tsv"),
-        &DatasetFormat::kobest_sentineg(),
-    )
-    .unwrap();
+    let data = common::kobest(&common::shared("kobest_sentineg/dev.tsv")).unwrap();
     assert_eq!(data.examples.len(), 400);
     let e = evaluate(&model, &data.examples).unwrap();
     eprintln!("KoBEST SentiNeg dev:\n{e}");

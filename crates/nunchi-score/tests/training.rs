@@ -1,6 +1,8 @@
 //! Training on small subsets: determinism, three labels, bad data.
 
-use nunchi_score::dataset::{read_examples_path, DatasetFormat, WarningKind};
+mod common;
+
+use nunchi_score::dataset::WarningKind;
 use nunchi_score::nunchi_tokenizer::Tokenizer;
 use nunchi_score::{evaluate, train, Error, Example, FeatureConfig, Label, Model, TrainConfig};
 
@@ -9,11 +11,7 @@ fn tokenizer() -> Tokenizer {
 }
 
 fn nsmc_subset(n: usize) -> Vec<Example> {
-    let path = format!(
-        "{}/../../../shared/data/nsmc/ratings_train.txt",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut examples = read_examples_path(path, &DatasetFormat::nsmc())
+    let mut examples = common::nsmc(&common::shared("nsmc/ratings_train.txt"))
         .unwrap()
         .examples;
     examples.truncate(n);

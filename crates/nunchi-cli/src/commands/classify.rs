@@ -1,131 +1,57 @@
-//! `nunchi classify`: label every post of a CSV/TSV dump, streaming, in parallel, in order.
+//! `nunchi classify`: label every post of a table (CSV, TSV, JSON Lines, Parquet),
+//! streaming, in parallel, in input order.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use clap::Args;
-use nunchi_score::{Evidence, Label, Model, Prediction, Scorer};
-
-use crate::commands::model::{load_model, ModelArg};
-use crate::input::{self, InputPath};
-use crate::output::{evidence_json, Cell, Format, Output, TableWriter};
-use crate::pipeline::{self, Chunking, Flow, Processed, RecordStage};
-use crate::records::Record;
-use crate::rejects::RejectSink;
-use crate::report::{Progress, Summary};
-use crate::table::{
-    open_table, resolve_text_column, ColumnSpec, Rejection, RowShape, Table, TableOptions,
+use nunchi_score::{Label, Model, Prediction, Scorer};
+use nunchi_table::{
+    carried_names, Added, AddedColumn, AddedKind, ColumnSpec, EvidenceTerm, Format, InputPath,
+    Output, QuoteWarnings, RejectSink, Rejection, Row, Schema, TableWriter,
 };
+
+use crate::args::{
+    parse_column, parse_format, parse_input, OutputArg, QuietArg, RejectArgs, TableArgs,
+};
+use crate::commands::model::{load_model, ModelArg};
+use crate::pipeline::{self, Chunking, Flow, Processed, RowStage};
+use crate::posts::{evidence_terms, open_posts, Flag, Posts};
+use crate::report::Summary;
 use crate::Outcome;
 
 /// Arguments of `nunchi classify`.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
-    /// Input CSV/TSV (gzip or zstd compressed is fine), `-` for stdin.
-    #[arg(default_value = "-", value_parser = InputPath::parse, value_name = "INPUT")]
+    /// Input table: CSV/TSV, JSON Lines or Parquet (gzip or zstd compressed is fine for the
+    /// text formats), `-` for stdin.
+    #[arg(default_value = "-", value_parser = parse_input, value_name = "INPUT")]
     pub input: InputPath,
-    /// Output file, written atomically (a temporary file renamed at the end); stdout if
-    /// absent or `-`.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Output format [default: from the output's extension (.tsv, .jsonl/.ndjson), else csv].
-    #[arg(short, long, value_enum)]
+    #[command(flatten)]
+    pub output: OutputArg,
+    /// Output format: csv, tsv, jsonl or parquet [default: from the output's extension,
+    /// else csv].
+    #[arg(short, long, value_parser = parse_format, value_name = "FORMAT")]
     pub format: Option<Format>,
-    /// The column holding the post: a header name or a 1-based position [default: the first
-    /// column named text, document, content, body, message, post, comment, tweet or review].
-    #[arg(short = 'c', long, value_parser = ColumnSpec::parse, value_name = "COLUMN")]
+    /// The column holding the post: a header name, a dotted JSON path (`data.text`) or a
+    /// 1-based position [default: the first column named text, document, content, body,
+    /// message, post, comment, tweet or review; for JSON Lines, Twitter's v2 and v1.1
+    /// fields first].
+    #[arg(short = 'c', long, value_parser = parse_column, value_name = "COLUMN")]
     pub text_column: Option<ColumnSpec>,
     #[command(flatten)]
     pub table: TableArgs,
-    /// Add the K strongest evidence terms of each prediction (an `evidence` column).
+    /// Add the K strongest evidence terms of each prediction: an `evidence` column holding
+    /// a JSON array of {"term", "weight", "start", "end"} objects (a character span in the
+    /// post), in every format (a list of structs in Parquet).
     #[arg(long, value_name = "K")]
     pub explain: Option<usize>,
     #[command(flatten)]
     pub model: ModelArg,
     #[command(flatten)]
-    pub run: RunArgs,
-}
-
-/// Where rejected rows go and how much is said on stderr (shared with `trend`).
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Write rejected rows to this CSV (line, reason, raw record) instead of listing them on
-    /// stderr.
-    #[arg(long, value_name = "FILE")]
-    pub errors: Option<PathBuf>,
-    /// Stop at the first rejected row (exit code 2) instead of going on; a file output is
-    /// then not written.
-    #[arg(long)]
-    pub strict: bool,
-    /// No progress line and no summary on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
-}
-
-/// How to read a delimited input (shared with `train` and `eval`).
-#[derive(Debug, Args)]
-pub struct TableArgs {
-    /// Input delimiter: one character, or `tab` [default: detected from the header line and
-    /// the file extension].
-    #[arg(short, long, value_parser = parse_delimiter, value_name = "CHAR")]
-    pub delimiter: Option<u8>,
-    /// Read `"` as a plain character, not CSV quoting (for NSMC-style files).
-    #[arg(long)]
-    pub no_quoting: bool,
-    /// Longest field accepted, in bytes; longer ones reject their row.
-    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
-    pub max_field_bytes: usize,
-}
-
-/// Opens a table of posts: the input (decompressed), a progress line over its raw bytes, the
-/// header with its delimiter, and the shape each row is checked against (shared with `trend`).
-///
-/// # Errors
-///
-/// An unreadable input or header, or a text column that is not there.
-pub fn open_posts(
-    input: &InputPath,
-    table_args: &TableArgs,
-    text_column: Option<&ColumnSpec>,
-    quiet: bool,
-) -> anyhow::Result<(Progress, Table, RowShape)> {
-    let opened = input::open(input)?;
-    let progress = Progress::new(quiet, opened.raw_size, opened.raw_consumed.clone());
-    let file_name = input.file().map(|p| p.to_string_lossy().into_owned());
-    let table = open_table(opened.reader, file_name.as_deref(), &table_args.options())
-        .with_context(|| format!("cannot read {}", input.display_name()))?;
-    let text_column = resolve_text_column(&table.header, text_column)?;
-    let shape = RowShape {
-        header: table.header.clone(),
-        text_column,
-        delimiter: table.delimiter,
-        max_field_bytes: table_args.max_field_bytes,
-    };
-    Ok((progress, table, shape))
-}
-
-impl TableArgs {
-    /// The table options these arguments give.
-    pub fn options(&self) -> TableOptions {
-        TableOptions {
-            delimiter: self.delimiter,
-            quoting: !self.no_quoting,
-            max_field_bytes: self.max_field_bytes.max(1),
-        }
-    }
-}
-
-/// Parses `--delimiter`: a single ASCII character, or `tab` / `\t`.
-pub fn parse_delimiter(arg: &str) -> Result<u8, String> {
-    match arg {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if arg.len() == 1 && arg.is_ascii() && arg != "\"" && arg != "\n" => {
-            Ok(arg.as_bytes()[0])
-        }
-        _ => Err(format!(
-            "{arg:?} is not a delimiter: give one ASCII character such as , or ; or the word tab"
-        )),
-    }
+    pub rejects: RejectArgs,
+    #[command(flatten)]
+    pub quiet: QuietArg,
 }
 
 /// Runs the command.
@@ -135,54 +61,63 @@ pub fn parse_delimiter(arg: &str) -> Result<u8, String> {
 /// Bad arguments, an unreadable model or input, or an unwritable output.
 pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     let model = load_model(&args.model)?;
-    let (progress, mut table, shape) = open_posts(
+    let Posts {
+        progress,
+        schema,
+        mut rows,
+        text,
+    } = open_posts(
         &args.input,
         &args.table,
         args.text_column.as_ref(),
-        args.run.quiet,
+        args.quiet.quiet,
     )?;
-    let added = AddedColumns::new(&table.header, args.explain.is_some());
-    if let Some(note) = &added.renamed_note {
+    let output_path = args.output.output.as_deref();
+    let format = args.format.unwrap_or_else(|| output_format(output_path));
+    let added = AddedColumns::new(&carried_names(&schema, format), args.explain.is_some());
+    if let (Some(note), false) = (&added.renamed_note, args.quiet.quiet) {
         progress.println(note);
     }
-    let format = args
-        .format
-        .unwrap_or_else(|| format_from_extension(args.output.as_deref()));
-    let mut columns = table.header.clone();
-    columns.extend(added.names.iter().cloned());
-    let output = Output::create(args.output.as_deref())?;
-    let mut writer =
-        TableWriter::new(output, format, &columns).context("cannot write the output")?;
-    let mut rejects = RejectSink::create(args.run.errors.as_deref())?;
+    let output = Output::create(output_path)?;
+    let mut writer = TableWriter::new(output, format, &schema, &text, &added.columns)
+        .context("cannot write the output")?;
+    let mut rejects = RejectSink::create(args.rejects.errors.as_deref(), schema.format())?;
+    let mut quotes = QuoteWarnings::default();
     let mut label_counts = [0u64; 3];
-    let mut rows_out = 0u64;
+    let (mut rows_out, mut flagged) = (0u64, 0u64);
     let mut stopped_at = None;
-    let mut swallowed = SwallowedRows::default();
 
     let stage = ClassifyStage {
         model: &model,
-        shape: &shape,
+        schema: &schema,
+        text: &text,
         explain: args.explain,
+        clash_keys: match (schema.format(), format) {
+            (Format::Jsonl, Format::Jsonl) => added.names().map(str::to_owned).collect(),
+            _ => Vec::new(),
+        },
     };
-    let end = pipeline::run(&mut table.records, &stage, Chunking::default(), |chunk| {
-        for Processed { record, output } in chunk {
-            let checked = output
-                .and_then(|prediction| shape.check(&record).map(|row| (row.fields, prediction)));
-            match checked {
-                Ok((fields, prediction)) => {
-                    if shape.looks_like_swallowed_rows(&record) {
-                        swallowed.note(&record, &progress);
+    let end = pipeline::run(&mut rows, &stage, Chunking::default(), |chunk| {
+        for Processed { row, output } in chunk {
+            match output {
+                Ok(classified) => {
+                    let hint = schema.quote_hint(&row);
+                    if let Some(warning) = hint.and_then(|h| quotes.note(row.position(), h)) {
+                        progress.println(&warning);
                     }
                     writer
-                        .write_row(&fields, &added.cells(&prediction, format))
+                        .write(&row, &added.values(&classified))
                         .context("cannot write the output")?;
-                    label_counts[prediction.label.index()] += 1;
+                    label_counts[classified.prediction.label.index()] += 1;
+                    flagged += u64::from(classified.flag.is_some());
                     rows_out += 1;
                 }
                 Err(rejection) => {
-                    rejects.add(&rejection, &progress)?;
-                    if args.run.strict {
-                        stopped_at = Some(rejection.line);
+                    if let Some(line) = rejects.add(&rejection)? {
+                        progress.println(&line);
+                    }
+                    if args.rejects.strict {
+                        stopped_at = Some(rejection.position);
                         return Ok(Flow::Stop);
                     }
                 }
@@ -192,14 +127,18 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
         Ok(Flow::Continue)
     })?;
     progress.finish();
-    swallowed.report();
+    if let Some(summary) = quotes.summary() {
+        eprintln!("{summary}");
+    }
     let rows_rejected = rejects.count();
     let rejects_file = rejects.file_name();
-    rejects.finish(&progress)?;
-    if let Some(line) = stopped_at {
+    if let Some(line) = rejects.finish()? {
+        progress.println(&line);
+    }
+    if let Some(position) = stopped_at {
         eprintln!(
-            "nunchi: stopped at the rejected row on line {line} (--strict); {} written",
-            if args.output.is_some() {
+            "nunchi: stopped at the rejected row on {position} (--strict); {} written",
+            if output_path.is_some() {
                 "no output was"
             } else {
                 "the rows before it were"
@@ -207,20 +146,21 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::RowsRejected);
     }
-    let output = writer.into_inner().context("cannot write the output")?;
-    if rows_out + rows_rejected != end.records_read {
+    let output = writer.finish().context("cannot write the output")?;
+    if rows_out + rows_rejected != end.rows_read {
         anyhow::bail!(
             "internal error: {} rows read but {rows_out} written and {rows_rejected} rejected; \
              the output was not written",
-            end.records_read
+            end.rows_read
         );
     }
     output.commit()?;
-    if !args.run.quiet {
+    if !args.quiet.quiet {
         let summary = Summary {
-            rows_in: end.records_read,
+            rows_in: end.rows_read,
             rows_out,
             rows_rejected,
+            rows_flagged: flagged,
             labels: Label::ALL
                 .iter()
                 .map(|label| (label.to_string(), label_counts[label.index()]))
@@ -233,78 +173,70 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::from_skipped(rows_rejected))
 }
 
-/// TSV records that look like several rows swallowed by a quote: the first is shown with its
-/// lines, the rest counted, since they are not errors but likely a wrong quoting setting.
-#[derive(Default)]
-struct SwallowedRows {
-    count: u64,
+/// The output format an output file's name says, else CSV.
+fn output_format(output: Option<&Path>) -> Format {
+    output.and_then(Format::from_path).unwrap_or(Format::Csv)
 }
 
-impl SwallowedRows {
-    fn note(&mut self, record: &Record, progress: &Progress) {
-        self.count += 1;
-        if self.count == 1 {
-            progress.println(&format!(
-                "nunchi: warning: line {}: a quoted field runs to line {} and holds tabs, as if \
-                 it swallowed rows; if quotes in this file are not CSV quoting, pass --no-quoting",
-                record.line, record.end_line
-            ));
-        }
-    }
-
-    fn report(&self) {
-        if self.count > 1 {
-            eprintln!(
-                "nunchi: warning: {} rows in all look like several rows swallowed by a quote \
-                 (see --no-quoting)",
-                self.count
-            );
-        }
-    }
+/// A post's prediction, with its evidence as character spans and its flag.
+struct Classified {
+    prediction: Prediction,
+    evidence: Vec<EvidenceTerm>,
+    flag: Option<Flag>,
 }
 
-fn format_from_extension(output: Option<&Path>) -> Format {
-    let extension = output
-        .and_then(Path::extension)
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    match extension.as_deref() {
-        Some("tsv" | "tab") => Format::Tsv,
-        Some("jsonl" | "ndjson") => Format::Jsonl,
-        _ => Format::Csv,
-    }
-}
-
-/// Scores checked records; one [`Scorer`] per rayon job.
+/// Scores checked rows; one [`Scorer`] per pool thread.
 struct ClassifyStage<'a> {
     model: &'a Model,
-    shape: &'a RowShape,
+    schema: &'a Schema,
+    text: &'a nunchi_table::Column,
     explain: Option<usize>,
+    /// Keys classify adds to JSON objects: an object that has one already is rejected.
+    clash_keys: Vec<String>,
 }
 
-impl<'a> RecordStage for ClassifyStage<'a> {
+impl<'a> RowStage for ClassifyStage<'a> {
     type Worker = Scorer<'a>;
-    type Output = Result<Prediction, Rejection>;
+    type Output = Result<Classified, Rejection>;
 
     fn worker(&self) -> anyhow::Result<Scorer<'a>> {
         Ok(self.model.scorer())
     }
 
-    fn process(&self, scorer: &mut Scorer<'a>, record: &Record) -> Self::Output {
-        let row = self.shape.check(record)?;
-        let scored = match self.explain {
-            Some(k) => scorer.explain(row.text, k),
-            None => scorer.score(row.text),
-        };
-        scored.map_err(|e| {
-            self.shape
-                .reject(record, format!("cannot score the text: {e}"))
+    fn process(&self, scorer: &mut Scorer<'a>, row: &Row) -> Self::Output {
+        self.schema.check(row)?;
+        if let Some(key) = self
+            .clash_keys
+            .iter()
+            .find(|key| self.schema.has_key(row, key))
+        {
+            return Err(self.schema.reject(
+                row,
+                format!(
+                    "the object has a key {key:?}, which classify adds (the first row had \
+                     none, so the added keys are not prefixed with nunchi_)"
+                ),
+            ));
+        }
+        let value = self.schema.text(row, self.text)?;
+        let text = value.as_text().unwrap_or_default();
+        let prediction = scorer
+            .explain(text, self.explain.unwrap_or(0))
+            .map_err(|e| {
+                self.schema
+                    .reject(row, format!("cannot score the text: {e}"))
+            })?;
+        Ok(Classified {
+            evidence: evidence_terms(text, &prediction.evidence),
+            flag: Flag::of(&value, &prediction),
+            prediction,
         })
     }
 
-    fn panicked(&self, record: &Record) -> Self::Output {
-        // Nothing of the record is touched here: it may be what made processing panic.
+    fn panicked(&self, row: &Row) -> Self::Output {
+        // Nothing of the row is looked at here: it may be what made processing panic.
         Err(Rejection {
-            line: record.line,
+            position: row.position(),
             reason: "internal error while processing this row (please report it)".into(),
             raw: Vec::new(),
         })
@@ -314,66 +246,73 @@ impl<'a> RecordStage for ClassifyStage<'a> {
 /// The columns classify adds after the input's. Every label gets a probability column: a
 /// model trained on negative and positive posts only still says neutral (by its rule).
 struct AddedColumns {
-    names: Vec<String>,
+    columns: Vec<AddedColumn>,
     explain: bool,
     /// Set when a name clashed with an input column and the added ones were prefixed.
     renamed_note: Option<String>,
 }
 
 impl AddedColumns {
-    fn new(header: &[String], explain: bool) -> Self {
-        let mut base = vec!["label".to_owned(), "polarity".to_owned()];
-        base.extend(Label::ALL.iter().map(|label| format!("p_{label}")));
-        base.push("confidence".to_owned());
+    fn new(carried: &[String], explain: bool) -> Self {
+        let mut base = vec![
+            ("label".to_owned(), AddedKind::Text),
+            ("polarity".to_owned(), AddedKind::Number),
+        ];
+        base.extend(
+            Label::ALL
+                .iter()
+                .map(|label| (format!("p_{label}"), AddedKind::Number)),
+        );
+        base.push(("confidence".to_owned(), AddedKind::Number));
         if explain {
-            base.push("evidence".to_owned());
+            base.push(("evidence".to_owned(), AddedKind::Evidence));
         }
-        let clash = base.iter().find(|name| header.contains(name)).cloned();
-        let (names, renamed_note) = match clash {
-            None => (base, None),
-            Some(name) => (
-                base.iter().map(|n| format!("nunchi_{n}")).collect(),
-                Some(format!(
+        base.push(("flag".to_owned(), AddedKind::Text));
+        let clash = base
+            .iter()
+            .find(|(name, _)| carried.contains(name))
+            .map(|(name, _)| name.clone());
+        let prefix = if clash.is_some() { "nunchi_" } else { "" };
+        let columns = base
+            .into_iter()
+            .map(|(name, kind)| AddedColumn::new(format!("{prefix}{name}"), kind))
+            .collect();
+        AddedColumns {
+            columns,
+            explain,
+            renamed_note: clash.map(|name| {
+                format!(
                     "nunchi: the input already has a column {name:?}: the added columns are \
                      named nunchi_label, nunchi_polarity, ..."
-                )),
-            ),
-        };
-        AddedColumns {
-            names,
-            explain,
-            renamed_note,
+                )
+            }),
         }
     }
 
-    fn cells(&self, prediction: &Prediction, format: Format) -> Vec<Cell> {
-        let mut cells = Vec::with_capacity(self.names.len());
-        cells.push(Cell::Text(prediction.label.to_string()));
-        cells.push(Cell::Number(prediction.polarity));
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|column| column.name.as_str())
+    }
+
+    /// A row's values, in column order.
+    fn values<'c>(&self, classified: &'c Classified) -> Vec<Added<'c>> {
+        let prediction = &classified.prediction;
+        let mut values = Vec::with_capacity(self.columns.len());
+        values.push(Added::Text(prediction.label.as_str()));
+        values.push(Added::Number(prediction.polarity));
         for label in Label::ALL {
-            cells.push(Cell::Number(prediction.probabilities[label.index()]));
+            values.push(Added::Number(prediction.probabilities[label.index()]));
         }
-        cells.push(Cell::Number(prediction.confidence));
+        values.push(Added::Number(prediction.confidence));
         if self.explain {
-            cells.push(evidence_cell(&prediction.evidence, format));
+            values.push(Added::Evidence(&classified.evidence));
         }
-        cells
+        values.push(
+            classified
+                .flag
+                .map_or(Added::Missing, |flag| Added::Text(flag.as_str())),
+        );
+        values
     }
-}
-
-/// Evidence as `term +0.82; term -1.10` in a CSV/TSV cell, as an array of objects in JSON.
-fn evidence_cell(evidence: &[Evidence], format: Format) -> Cell {
-    let flat = evidence
-        .iter()
-        .map(|e| format!("{} {:+.2}", e.term, e.weight))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let json = if format == Format::Jsonl {
-        evidence_json(evidence).into()
-    } else {
-        serde_json::Value::Null
-    };
-    Cell::Structured { flat, json }
 }
 
 #[cfg(test)]
@@ -381,20 +320,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn delimiters_parse() {
-        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
-        assert_eq!(parse_delimiter(";"), Ok(b';'));
-        assert!(parse_delimiter(",,").is_err());
-        assert!(parse_delimiter("\"").is_err());
+    fn format_follows_the_output_extension() {
+        assert_eq!(output_format(Some(Path::new("a.TSV"))), Format::Tsv);
+        assert_eq!(output_format(Some(Path::new("a.jsonl"))), Format::Jsonl);
+        assert_eq!(output_format(Some(Path::new("a.parquet"))), Format::Parquet);
+        assert_eq!(output_format(Some(Path::new("a.txt"))), Format::Csv);
+        assert_eq!(output_format(None), Format::Csv);
     }
 
     #[test]
-    fn format_follows_the_output_extension() {
-        assert_eq!(format_from_extension(Some(Path::new("a.TSV"))), Format::Tsv);
+    fn added_columns_are_prefixed_on_a_clash() {
+        let plain = AddedColumns::new(&["id".into(), "text".into()], true);
+        let names: Vec<&str> = plain.names().collect();
         assert_eq!(
-            format_from_extension(Some(Path::new("a.jsonl"))),
-            Format::Jsonl
+            names,
+            [
+                "label",
+                "polarity",
+                "p_negative",
+                "p_neutral",
+                "p_positive",
+                "confidence",
+                "evidence",
+                "flag"
+            ]
         );
-        assert_eq!(format_from_extension(None), Format::Csv);
+        assert!(plain.renamed_note.is_none());
+        let clashing = AddedColumns::new(&["flag".into()], false);
+        assert!(clashing.names().all(|name| name.starts_with("nunchi_")));
+        assert!(clashing.renamed_note.is_some());
     }
 }

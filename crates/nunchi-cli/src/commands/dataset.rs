@@ -1,29 +1,27 @@
-//! Labeled data for `train` and `eval`: which file, which columns, how it is delimited.
+//! Labeled data for `train` and `eval`: which table, which columns, how label values read.
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use nunchi_score::dataset::{
-    read_examples, ColumnRef, DataWarning, Dataset, DatasetFormat, LabelMapping,
-};
+use nunchi_score::dataset::{DataWarning, Dataset, LabelMapping};
+use nunchi_table::{read_labeled, ColumnSpec, InputPath, QuoteWarnings, Table};
 
-use crate::commands::classify::TableArgs;
-use crate::input::{self, InputPath};
-use crate::table::{detect_delimiter, ColumnSpec};
+use crate::args::{parse_column, parse_input, TableArgs};
 
 /// Warnings shown on stderr; the rest are counted.
 const WARNINGS_SHOWN: usize = 20;
 
-/// A labeled CSV/TSV file and how to read it.
+/// A labeled table and how to read it.
 #[derive(Debug, Args)]
 pub struct LabeledArgs {
-    /// Labeled CSV/TSV (gzip or zstd compressed is fine), `-` for stdin.
-    #[arg(value_parser = InputPath::parse, value_name = "INPUT")]
+    /// Labeled table: CSV/TSV, JSON Lines or Parquet (gzip or zstd compressed is fine for the
+    /// text formats), `-` for stdin.
+    #[arg(value_parser = parse_input, value_name = "INPUT")]
     pub input: InputPath,
-    /// The text column: a header name or a 1-based position.
-    #[arg(long, default_value = "document", value_parser = ColumnSpec::parse, value_name = "COLUMN")]
+    /// The text column: a header name, a dotted JSON path or a 1-based position.
+    #[arg(long, default_value = "document", value_parser = parse_column, value_name = "COLUMN")]
     pub text_column: ColumnSpec,
-    /// The label column: a header name or a 1-based position.
-    #[arg(long, default_value = "label", value_parser = ColumnSpec::parse, value_name = "COLUMN")]
+    /// The label column: a header name, a dotted JSON path or a 1-based position.
+    #[arg(long, default_value = "label", value_parser = parse_column, value_name = "COLUMN")]
     pub label_column: ColumnSpec,
     /// How label values read.
     #[arg(long, value_enum, default_value_t = LabelValues::Binary)]
@@ -32,32 +30,30 @@ pub struct LabeledArgs {
     pub table: TableArgs,
 }
 
-/// Reads the labeled examples, showing the loader's warnings (with their lines) on stderr.
+/// Reads the labeled examples, showing the rows skipped (with their lines) and the quote
+/// warnings on stderr.
 ///
 /// # Errors
 ///
-/// The file cannot be read, or is not a labeled table.
-pub fn read_labeled(args: &LabeledArgs) -> anyhow::Result<Dataset> {
-    let opened = input::open(&args.input)?;
-    let name = args.input.file().map(|p| p.to_string_lossy().into_owned());
-    let (delimiter, reader) =
-        detect_delimiter(opened.reader, name.as_deref(), &args.table.options())
-            .with_context(|| format!("cannot read {}", args.input.display_name()))?;
-    let format = DatasetFormat {
-        delimiter,
-        quoting: !args.table.no_quoting,
-        text_column: column_ref(&args.text_column),
-        label_column: column_ref(&args.label_column),
-        has_header: true,
-        labels: args.labels.mapping(),
-    };
-    let dataset = read_examples(reader, &format).with_context(|| {
-        format!(
-            "cannot read labeled examples from {}: check --text-column, --label-column and \
-             --no-quoting",
-            args.input.display_name()
-        )
+/// The table cannot be read, or lacks a column.
+pub fn read_labeled_args(args: &LabeledArgs) -> anyhow::Result<Dataset> {
+    let name = args.input.display_name();
+    let table = Table::open(&args.input, &args.table.options())?;
+    let (mut dataset, labels) = (Dataset::default(), args.labels.mapping());
+    let mut quotes = QuoteWarnings::default();
+    read_labeled(table, Some(&args.text_column), &args.label_column, |row| {
+        let warning = row.hint.and_then(|hint| quotes.note(row.position, hint));
+        if let Some(warning) = warning {
+            eprintln!("{warning}");
+        }
+        dataset.add(row.position.number(), row.texts(), &labels);
+    })
+    .with_context(|| {
+        format!("cannot read labeled examples from {name}: check --text-column and --label-column")
     })?;
+    if let Some(summary) = quotes.summary() {
+        eprintln!("{summary}");
+    }
     show_warnings(&dataset.warnings, "skipped rows");
     Ok(dataset)
 }
@@ -93,12 +89,5 @@ impl LabelValues {
             LabelValues::Names => LabelMapping::names(),
             LabelValues::Signed => LabelMapping::signed(),
         }
-    }
-}
-
-fn column_ref(spec: &ColumnSpec) -> ColumnRef {
-    match spec {
-        ColumnSpec::Name(name) => ColumnRef::Name(name.clone()),
-        ColumnSpec::Position(position) => ColumnRef::Index(position - 1),
     }
 }

@@ -8,17 +8,22 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use nunchi_score::Lexicon;
 
+use nunchi_table::Output;
+
+use crate::args::{OutputArg, PLAIN_EXIT_CODES};
 use crate::commands::model::{load_model, ModelArg};
-use crate::output::write_dir_atomically;
+use crate::model_dir::write_dir_atomically;
 use crate::Outcome;
 
 /// The `lexicon` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum LexiconCommand {
-    /// Write a model's lexicon as TSV (term, pos, weight, support) to stdout.
+    /// Write a model's lexicon as TSV (term, pos, weight, support).
+    #[command(after_long_help = PLAIN_EXIT_CODES)]
     Export(ExportArgs),
     /// Write a new model directory: a model with a user lexicon's entries added (they
     /// override the model's own).
+    #[command(after_long_help = PLAIN_EXIT_CODES)]
     Merge(MergeArgs),
 }
 
@@ -27,6 +32,8 @@ pub enum LexiconCommand {
 pub struct ExportArgs {
     #[command(flatten)]
     pub model: ModelArg,
+    #[command(flatten)]
+    pub output: OutputArg,
 }
 
 /// Arguments of `nunchi lexicon merge`.
@@ -52,11 +59,12 @@ pub fn run(command: &LexiconCommand) -> anyhow::Result<Outcome> {
     match command {
         LexiconCommand::Export(args) => {
             let model = load_model(&args.model)?;
-            let mut out = std::io::stdout().lock();
+            let mut out = Output::create(args.output.output.as_deref())?;
             model
                 .lexicon()
                 .write_tsv(&mut out)
                 .context("cannot write the lexicon")?;
+            out.commit()?;
         }
         LexiconCommand::Merge(args) => {
             let model = load_model(&args.model)?;

@@ -5,8 +5,11 @@ use std::io::Write;
 use clap::Args;
 use nunchi_score::{Label, Prediction};
 
+use nunchi_table::{rounded, Output};
+
+use crate::args::OutputArg;
 use crate::commands::model::{load_model, ModelArg};
-use crate::output::{evidence_json, rounded};
+use crate::posts::evidence_terms;
 use crate::text_lines::for_each_text;
 use crate::Outcome;
 
@@ -23,24 +26,22 @@ pub struct ScoreArgs {
     pub json: bool,
     #[command(flatten)]
     pub model: ModelArg,
+    #[command(flatten)]
+    pub output: OutputArg,
 }
 
 /// Runs the command.
 ///
 /// # Errors
 ///
-/// The model cannot be loaded, or stdin/stdout fail.
+/// The model cannot be loaded, or stdin or the output fail.
 pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
     let model = load_model(&args.model)?;
     let mut scorer = model.scorer();
-    let mut out = std::io::stdout().lock();
+    let mut out = Output::create(args.output.output.as_deref())?;
     let mut failed = 0u64;
     let counts = for_each_text(&args.texts, |item| {
-        let scored = match args.explain {
-            Some(k) => scorer.explain(item.text, k),
-            None => scorer.score(item.text),
-        };
-        match scored {
+        match scorer.explain(item.text, args.explain.unwrap_or(0)) {
             Ok(prediction) if args.json => writeln!(out, "{}", to_json(item.text, &prediction))?,
             Ok(prediction) => write_human(&mut out, item.text, &prediction)?,
             Err(e) => {
@@ -50,11 +51,12 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<Outcome> {
         }
         Ok(())
     })?;
+    out.commit()?;
     Ok(Outcome::from_skipped(counts.skipped + failed))
 }
 
 /// `positive  +0.83  negative 0.08 positive 0.92  text`, then one indented line per
-/// evidence term with its weight and byte span.
+/// evidence term with its weight and character span.
 fn write_human(out: &mut impl Write, text: &str, prediction: &Prediction) -> std::io::Result<()> {
     let probabilities: Vec<String> = Label::ALL
         .iter()
@@ -68,11 +70,11 @@ fn write_human(out: &mut impl Write, text: &str, prediction: &Prediction) -> std
         probabilities.join(" "),
         text.replace('\n', " ")
     )?;
-    for evidence in &prediction.evidence {
+    for term in evidence_terms(text, &prediction.evidence) {
         writeln!(
             out,
             "    {:+.3}  {}  [{}..{}]",
-            evidence.weight, evidence.term, evidence.span.start, evidence.span.end
+            term.weight, term.term, term.start, term.end
         )?;
     }
     Ok(())
@@ -88,7 +90,17 @@ fn to_json(text: &str, prediction: &Prediction) -> serde_json::Value {
             )
         })
         .collect();
-    let evidence = evidence_json(&prediction.evidence);
+    let evidence: Vec<serde_json::Value> = evidence_terms(text, &prediction.evidence)
+        .into_iter()
+        .map(|e| {
+            serde_json::json!({
+                "term": e.term,
+                "weight": rounded(e.weight),
+                "start": e.start,
+                "end": e.end,
+            })
+        })
+        .collect();
     serde_json::json!({
         "text": text,
         "label": prediction.label.as_str(),

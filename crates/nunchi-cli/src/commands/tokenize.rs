@@ -7,6 +7,9 @@ use anyhow::Context;
 use clap::Args;
 use nunchi_tokenizer::{Token, Tokenizer};
 
+use nunchi_table::Output;
+
+use crate::args::OutputArg;
 use crate::text_lines::for_each_text;
 use crate::Outcome;
 
@@ -23,13 +26,15 @@ pub struct TokenizeArgs {
     /// `갤럭시,NNP,갤럭시`).
     #[arg(long, value_name = "CSV")]
     pub user_dict: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArg,
 }
 
 /// Runs the command.
 ///
 /// # Errors
 ///
-/// The dictionaries cannot be loaded, or stdin/stdout fail.
+/// The dictionaries cannot be loaded, or stdin or the output fail.
 pub fn run(args: &TokenizeArgs) -> anyhow::Result<Outcome> {
     let mut builder = Tokenizer::builder();
     if let Some(path) = &args.user_dict {
@@ -41,7 +46,7 @@ pub fn run(args: &TokenizeArgs) -> anyhow::Result<Outcome> {
         .build()
         .context("cannot load the tokenizer's dictionaries")?;
     let mut worker = tokenizer.worker();
-    let mut out = std::io::stdout().lock();
+    let mut out = Output::create(args.output.output.as_deref())?;
     let counts = for_each_text(&args.texts, |item| {
         let analysis = worker
             .analyze(item.text)
@@ -60,6 +65,7 @@ pub fn run(args: &TokenizeArgs) -> anyhow::Result<Outcome> {
         }
         Ok(())
     })?;
+    out.commit()?;
     Ok(Outcome::from_skipped(counts.skipped))
 }
 

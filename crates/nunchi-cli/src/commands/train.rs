@@ -1,4 +1,4 @@
-//! `nunchi train`: labeled CSV in, model directory out, dev evaluation printed.
+//! `nunchi train`: a labeled table in, model directory out, dev evaluation printed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,9 +8,9 @@ use clap::Args;
 use nunchi_score::{train, TrainConfig};
 use nunchi_tokenizer::Tokenizer;
 
-use crate::commands::dataset::{read_labeled, show_warnings, LabeledArgs};
+use crate::commands::dataset::{read_labeled_args, show_warnings, LabeledArgs};
 use crate::commands::lexicon::read_lexicon;
-use crate::output::write_dir_atomically;
+use crate::model_dir::write_dir_atomically;
 use crate::Outcome;
 
 /// Arguments of `nunchi train`.
@@ -55,7 +55,7 @@ pub struct TrainArgs {
 /// written.
 pub fn run(args: &TrainArgs) -> anyhow::Result<Outcome> {
     let config = config(args)?;
-    let dataset = read_labeled(&args.data)?;
+    let dataset = read_labeled_args(&args.data)?;
     eprintln!(
         "nunchi: training on {} examples ({} skipped)",
         dataset.examples.len(),

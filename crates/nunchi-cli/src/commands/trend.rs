@@ -1,45 +1,46 @@
 //! `nunchi trend`: negative sentiment over time. Posts (or the output of `nunchi classify`)
 //! are counted into time buckets per target, negative waves are detected as episodes, and
-//! the series, the episodes and a chart are written.
+//! the series, the episodes and a chart are written, all together or none.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
 use nunchi_score::{Model, Scorer};
+use nunchi_table::{
+    Column, ColumnSpec, InputPath, Output, QuoteWarnings, RejectSink, Rejection, Role, Row, Schema,
+};
 use nunchi_tokenizer::{Analysis, Tokenizer, Worker};
 use nunchi_trend::{
     analyze, parse_timestamp, BucketWidth, ChartOptions, Episode, Label, MonitorConfig,
     Observation, TargetMatcher, Trend, Zone,
 };
 
-use crate::commands::classify::{open_posts, RunArgs, TableArgs};
+use crate::args::{parse_column, parse_input, QuietArg, RejectArgs, TableArgs};
 use crate::commands::model::{load_model, ModelArg};
-use crate::input::InputPath;
-use crate::output::Output;
-use crate::pipeline::{self, Chunking, Flow, Processed, RecordStage};
-use crate::records::Record;
-use crate::rejects::RejectSink;
-use crate::table::{resolve_column, ColumnSpec, Rejection, RowShape};
+use crate::pipeline::{self, Chunking, Flow, Processed, RowStage};
+use crate::posts::{open_posts, Posts};
 use crate::Outcome;
 
 /// Arguments of `nunchi trend`.
 #[derive(Debug, Args)]
 pub struct TrendArgs {
-    /// Input CSV/TSV of posts with their times (gzip or zstd compressed is fine), `-` for
-    /// stdin. The output of `nunchi classify` (with `label` and `polarity` columns, and
-    /// `evidence` with --explain) is taken as scored, without scoring again.
-    #[arg(default_value = "-", value_parser = InputPath::parse, value_name = "INPUT")]
+    /// Input table of posts with their times: CSV/TSV, JSON Lines or Parquet (gzip or zstd
+    /// compressed is fine for the text formats), `-` for stdin. The output of `nunchi
+    /// classify` in any format (with `label` and `polarity` columns, and `evidence` with
+    /// --explain) is taken as scored, without scoring again.
+    #[arg(default_value = "-", value_parser = parse_input, value_name = "INPUT")]
     pub input: InputPath,
-    /// The column holding the post's time: a header name or a 1-based position [default: the
-    /// first column named time, timestamp, created_at, date, datetime or posted_at]. RFC 3339,
+    /// The column holding the post's time: a header name, a dotted JSON path or a 1-based
+    /// position [default: the first column named time, timestamp, created_at, date,
+    /// datetime or posted_at; for JSON Lines, Twitter's created_at first]. RFC 3339,
     /// `2009-11-28 10:20:00`, Twitter's `Sat Nov 28 10:20:00 +0000 2009` and epoch seconds or
     /// milliseconds are read.
-    #[arg(long, value_parser = ColumnSpec::parse, value_name = "COLUMN")]
+    #[arg(long, value_parser = parse_column, value_name = "COLUMN")]
     pub time_column: Option<ColumnSpec>,
-    /// The column holding the post: a header name or a 1-based position [default: as for
-    /// classify].
-    #[arg(short = 'c', long, value_parser = ColumnSpec::parse, value_name = "COLUMN")]
+    /// The column holding the post: a header name, a dotted JSON path or a 1-based position
+    /// [default: as for classify].
+    #[arg(short = 'c', long, value_parser = parse_column, value_name = "COLUMN")]
     pub text_column: Option<ColumnSpec>,
     /// Time zone for times without an offset, for day buckets and for the times written: an
     /// IANA name (Asia/Seoul), UTC, or an offset (+09:00).
@@ -52,9 +53,11 @@ pub struct TrendArgs {
     /// or token starts with it, `KT` in `KT가` but not in `KTX`.
     #[arg(long = "target", value_name = "NAME")]
     pub targets: Vec<String>,
-    /// Write the series (one row per bucket and target) here, atomically [default: stdout].
-    #[arg(long, value_name = "FILE")]
-    pub out_series: Option<PathBuf>,
+    /// Write the series (one CSV row per bucket and target) here [default: stdout]. Every
+    /// output is written to a temporary file first, and all take their names together at
+    /// the end, or none does.
+    #[arg(short, long, alias = "out-series", value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Write the episodes (negative waves) as CSV here.
     #[arg(long, value_name = "FILE")]
     pub out_episodes: Option<PathBuf>,
@@ -75,7 +78,9 @@ pub struct TrendArgs {
     #[command(flatten)]
     pub model: ModelArg,
     #[command(flatten)]
-    pub run: RunArgs,
+    pub rejects: RejectArgs,
+    #[command(flatten)]
+    pub quiet: QuietArg,
 }
 
 fn parse_zone(arg: &str) -> Result<Zone, String> {
@@ -86,52 +91,48 @@ fn parse_width(arg: &str) -> Result<BucketWidth, String> {
     arg.parse().map_err(|e: nunchi_trend::Error| e.to_string())
 }
 
-/// Names tried, in order, when no time column is given.
-const TIME_COLUMN_NAMES: [&str; 6] = [
-    "time",
-    "timestamp",
-    "created_at",
-    "date",
-    "datetime",
-    "posted_at",
-];
-
 /// Runs the command.
 ///
 /// # Errors
 ///
 /// Bad arguments, an unreadable model or input, or an unwritable output.
 pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
-    let (progress, mut table, shape) = open_posts(
+    let Posts {
+        progress,
+        schema,
+        mut rows,
+        text,
+    } = open_posts(
         &args.input,
         &args.table,
         args.text_column.as_ref(),
-        args.run.quiet,
+        args.quiet.quiet,
     )?;
-    let time_column = resolve_column(
-        &table.header,
-        args.time_column.as_ref(),
-        &TIME_COLUMN_NAMES,
-        "the time",
-        "--time-column",
-    )?;
+    let time = schema.resolve(Role::Time, args.time_column.as_ref())?;
     let scored = match args.rescore {
         true => None,
-        false => ScoredColumns::find(&table.header),
+        false => ScoredColumns::find(&schema),
     };
     let source = match scored {
         Some(columns) => {
-            progress.println(&format!(
-                "nunchi: using the scores in column {:?} (pass --rescore to score the posts \
-                 again)",
-                table.header[columns.label]
-            ));
+            if !args.quiet.quiet {
+                progress.println(&format!(
+                    "nunchi: using the scores in column {:?} (pass --rescore to score the \
+                     posts again)",
+                    columns.label.name()
+                ));
+            }
             // A tokenizer only to find the targets.
             let tokenizer = match args.targets.is_empty() {
                 true => None,
-                false => Some(Tokenizer::new().context("cannot load the tokenizer")?),
+                false => Some(Box::new(
+                    Tokenizer::new().context("cannot load the tokenizer")?,
+                )),
             };
-            Source::Columns { columns, tokenizer }
+            Source::Columns {
+                columns: Box::new(columns),
+                tokenizer,
+            }
         }
         None => Source::Model {
             model: Box::new(load_model(&args.model)?),
@@ -143,24 +144,34 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
         None => TargetMatcher::default(),
     };
     let stage = TrendStage {
-        shape: &shape,
-        time_column,
+        schema: &schema,
+        text: &text,
+        time: &time,
         zone: args.timezone,
         matcher: &matcher,
         source: &source,
     };
 
-    let mut rejects = RejectSink::create(args.run.errors.as_deref())?;
+    let mut rejects = RejectSink::create(args.rejects.errors.as_deref(), schema.format())?;
+    let mut quotes = QuoteWarnings::default();
     let mut observations = Vec::new();
     let mut stopped_at = None;
-    pipeline::run(&mut table.records, &stage, Chunking::default(), |chunk| {
-        for Processed { record: _, output } in chunk {
+    pipeline::run(&mut rows, &stage, Chunking::default(), |chunk| {
+        for Processed { row, output } in chunk {
             match output {
-                Ok(observation) => observations.push(observation),
+                Ok(observation) => {
+                    let hint = schema.quote_hint(&row);
+                    if let Some(warning) = hint.and_then(|h| quotes.note(row.position(), h)) {
+                        progress.println(&warning);
+                    }
+                    observations.push(observation);
+                }
                 Err(rejection) => {
-                    rejects.add(&rejection, &progress)?;
-                    if args.run.strict {
-                        stopped_at = Some(rejection.line);
+                    if let Some(line) = rejects.add(&rejection)? {
+                        progress.println(&line);
+                    }
+                    if args.rejects.strict {
+                        stopped_at = Some(rejection.position);
                         return Ok(Flow::Stop);
                     }
                 }
@@ -170,10 +181,15 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
         Ok(Flow::Continue)
     })?;
     progress.finish();
+    if let Some(summary) = quotes.summary() {
+        eprintln!("{summary}");
+    }
     let rows_rejected = rejects.count();
-    rejects.finish(&progress)?;
-    if let Some(line) = stopped_at {
-        eprintln!("nunchi: stopped at the rejected row on line {line} (--strict); nothing written");
+    if let Some(line) = rejects.finish()? {
+        progress.println(&line);
+    }
+    if let Some(position) = stopped_at {
+        eprintln!("nunchi: stopped at the rejected row on {position} (--strict); nothing written");
         return Ok(Outcome::RowsRejected);
     }
 
@@ -188,41 +204,41 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
             trend.rejections
         );
     }
-    if !args.run.quiet {
+    if !args.quiet.quiet {
         eprintln!("{}", summary(&trend, posts));
     }
     Ok(Outcome::from_skipped(rows_rejected + refused))
 }
 
-/// Writes every output asked for; the series to stdout if no file is named for it.
+/// Writes every output asked for (the series to stdout if no file is named for it), each
+/// to its temporary file, and then commits them together: a failure leaves none.
 fn write_outputs(args: &TrendArgs, trend: &Trend) -> anyhow::Result<()> {
-    let mut series = Output::create(args.out_series.as_deref())?;
-    trend
-        .write_series_csv(&mut series)
-        .context("cannot write the series")?;
-    series.commit()?;
+    let mut outputs = Vec::new();
+    let mut write = |path: Option<&PathBuf>,
+                     what: &str,
+                     fill: &dyn Fn(&mut Output) -> Result<(), nunchi_trend::Error>|
+     -> anyhow::Result<()> {
+        let mut out = Output::create(path.map(PathBuf::as_path))?;
+        fill(&mut out).with_context(|| format!("cannot write the {what} to {}", out.name()))?;
+        outputs.push(out);
+        Ok(())
+    };
     if let Some(path) = &args.out_episodes {
-        let mut out = Output::create(Some(path))?;
-        trend
-            .write_episodes_csv(&mut out)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        out.commit()?;
+        write(Some(path), "episodes", &|out| trend.write_episodes_csv(out))?;
     }
     if let Some(path) = &args.out_json {
-        let mut out = Output::create(Some(path))?;
-        trend
-            .write_json(&mut out)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        out.commit()?;
+        write(Some(path), "trend", &|out| trend.write_json(out))?;
     }
     if let Some(path) = &args.chart {
-        let mut out = Output::create(Some(path))?;
-        trend
-            .write_chart_svg(&mut out, &ChartOptions::default())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        out.commit()?;
+        write(Some(path), "chart", &|out| {
+            trend.write_chart_svg(out, &ChartOptions::default())
+        })?;
     }
-    Ok(())
+    // The series last: on stdout, it is the one output that cannot be held back.
+    write(args.output.as_ref(), "series", &|out| {
+        trend.write_series_csv(out)
+    })?;
+    Ok(Output::commit_all(outputs)?)
 }
 
 /// The run in a few lines for stderr: volume and span, and each episode with its terms.
@@ -279,18 +295,18 @@ fn describe(episode: &Episode) -> String {
 }
 
 /// The columns of a `nunchi classify` output.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct ScoredColumns {
-    label: usize,
-    polarity: usize,
-    evidence: Option<usize>,
+    label: Column,
+    polarity: Column,
+    evidence: Option<Column>,
 }
 
 impl ScoredColumns {
     /// `label` and `polarity` (and `evidence`), or classify's `nunchi_`-prefixed names.
-    fn find(header: &[String]) -> Option<ScoredColumns> {
+    fn find(schema: &Schema) -> Option<ScoredColumns> {
         ["", "nunchi_"].iter().find_map(|prefix| {
-            let column = |name: &str| header.iter().position(|h| *h == format!("{prefix}{name}"));
+            let column = |name: &str| schema.find(&format!("{prefix}{name}"));
             Some(ScoredColumns {
                 label: column("label")?,
                 polarity: column("polarity")?,
@@ -299,41 +315,47 @@ impl ScoredColumns {
         })
     }
 
-    /// The observation that a row's scores give (targets not yet matched).
-    fn read(&self, time: i64, fields: &[&str]) -> Result<Observation, String> {
-        let label: Label = fields[self.label].trim().parse().map_err(|_| {
-            format!(
-                "label {:?} is not negative, neutral or positive",
-                fields[self.label]
-            )
-        })?;
-        let polarity: f32 = fields[self.polarity]
+    /// The observation that a checked row's scores give (targets not yet matched).
+    fn read(&self, schema: &Schema, row: &Row, time: i64) -> Result<Observation, Rejection> {
+        let label_value = schema.value(row, &self.label)?;
+        let label: Label = label_value
+            .as_text()
+            .unwrap_or_default()
             .trim()
             .parse()
-            .ok()
-            .filter(|p: &f32| (-1.0..=1.0).contains(p))
-            .ok_or_else(|| {
-                format!(
-                    "polarity {:?} is not a number in [-1, 1]",
-                    fields[self.polarity]
+            .map_err(|_| {
+                let shown = label_value.as_text().unwrap_or("(missing)");
+                schema.reject(
+                    row,
+                    format!("label {shown:?} is not negative, neutral or positive"),
                 )
             })?;
-        let terms = self
-            .evidence
-            .map(|column| negative_terms(fields[column]))
-            .unwrap_or_default();
+        let polarity_value = schema.value(row, &self.polarity)?;
+        let polarity: f32 = polarity_value
+            .as_text()
+            .and_then(|p| p.trim().parse().ok())
+            .filter(|p: &f32| (-1.0..=1.0).contains(p))
+            .ok_or_else(|| {
+                let shown = polarity_value.as_text().unwrap_or("(missing)");
+                schema.reject(
+                    row,
+                    format!("polarity {shown:?} is not a number in [-1, 1]"),
+                )
+            })?;
+        let terms = match &self.evidence {
+            Some(column) => negative_terms(schema.evidence(row, column)?),
+            None => Vec::new(),
+        };
         Ok(Observation::new(time, label, polarity).with_negative_terms(terms))
     }
 }
 
-/// The terms with negative weight of a classify evidence cell (`term +0.82; term -1.10`).
-fn negative_terms(cell: &str) -> Vec<String> {
-    cell.split("; ")
-        .filter_map(|item| {
-            let (term, weight) = item.trim().rsplit_once(' ')?;
-            let weight: f32 = weight.parse().ok()?;
-            (weight < 0.0 && !term.is_empty()).then(|| term.to_owned())
-        })
+/// The terms with negative weight of classify's evidence.
+fn negative_terms(evidence: Vec<nunchi_table::EvidenceTerm>) -> Vec<String> {
+    evidence
+        .into_iter()
+        .filter(|e| e.weight < 0.0 && !e.term.is_empty())
+        .map(|e| e.term)
         .collect()
 }
 
@@ -343,8 +365,8 @@ enum Source {
     Model { model: Box<Model>, terms: usize },
     /// Read from classify's columns; a tokenizer if targets are to be found.
     Columns {
-        columns: ScoredColumns,
-        tokenizer: Option<Tokenizer>,
+        columns: Box<ScoredColumns>,
+        tokenizer: Option<Box<Tokenizer>>,
     },
 }
 
@@ -352,15 +374,16 @@ impl Source {
     fn tokenizer(&self) -> Option<&Tokenizer> {
         match self {
             Source::Model { model, .. } => Some(model.tokenizer()),
-            Source::Columns { tokenizer, .. } => tokenizer.as_ref(),
+            Source::Columns { tokenizer, .. } => tokenizer.as_deref(),
         }
     }
 }
 
-/// Turns checked records into observations.
+/// Turns checked rows into observations.
 struct TrendStage<'a> {
-    shape: &'a RowShape,
-    time_column: usize,
+    schema: &'a Schema,
+    text: &'a Column,
+    time: &'a Column,
     zone: Zone,
     matcher: &'a TargetMatcher,
     source: &'a Source,
@@ -370,13 +393,23 @@ impl TrendStage<'_> {
     fn analyze<'w>(
         &self,
         tokenizer: &'w mut Worker,
-        record: &Record,
+        row: &Row,
         text: &str,
     ) -> Result<&'w Analysis, Rejection> {
         tokenizer.analyze(text).map_err(|e| {
-            self.shape
-                .reject(record, format!("cannot analyse the text: {e}"))
+            self.schema
+                .reject(row, format!("cannot analyse the text: {e}"))
         })
+    }
+
+    /// The row's time.
+    fn time(&self, row: &Row) -> Result<i64, Rejection> {
+        let reject = |reason: String| self.schema.reject(row, reason);
+        let value = self.schema.value(row, self.time)?;
+        let time = value
+            .as_text()
+            .ok_or_else(|| reject(format!("the time ({}) is missing", self.time.name())))?;
+        parse_timestamp(time, &self.zone).map_err(|e| reject(e.to_string()))
     }
 }
 
@@ -397,7 +430,7 @@ struct ScoringWorker<'a> {
     terms: usize,
 }
 
-impl<'a> RecordStage for TrendStage<'a> {
+impl<'a> RowStage for TrendStage<'a> {
     type Worker = TrendWorker<'a>;
     type Output = Result<Observation, Rejection>;
 
@@ -408,32 +441,33 @@ impl<'a> RecordStage for TrendStage<'a> {
                 terms: *terms,
             })),
             Source::Columns { columns, tokenizer } => TrendWorker::Reading {
-                columns: *columns,
+                columns: ScoredColumns::clone(columns),
                 tokenizer: tokenizer.as_ref().map(|t| Box::new(t.worker())),
             },
         })
     }
 
-    fn process(&self, worker: &mut TrendWorker<'a>, record: &Record) -> Self::Output {
-        let row = self.shape.check(record)?;
-        let reject = |reason: String| self.shape.reject(record, reason);
-        let time = parse_timestamp(row.fields[self.time_column], &self.zone)
-            .map_err(|e| reject(e.to_string()))?;
+    fn process(&self, worker: &mut TrendWorker<'a>, row: &Row) -> Self::Output {
+        self.schema.check(row)?;
+        let time = self.time(row)?;
+        let value = self.schema.text(row, self.text)?;
+        let text = value.as_text().unwrap_or_default();
         match worker {
             TrendWorker::Scoring(scoring) => {
                 let (prediction, analysis) = scoring
                     .scorer
-                    .explain_analyzed(row.text, scoring.terms)
-                    .map_err(|e| reject(format!("cannot analyse the text: {e}")))?;
+                    .explain_analyzed(text, scoring.terms)
+                    .map_err(|e| {
+                    self.schema
+                        .reject(row, format!("cannot analyse the text: {e}"))
+                })?;
                 Ok(Observation::from_prediction(time, &prediction)
                     .with_targets(self.matcher.find(analysis)))
             }
             TrendWorker::Reading { columns, tokenizer } => {
-                let observation = columns.read(time, &row.fields).map_err(reject)?;
+                let observation = columns.read(self.schema, row, time)?;
                 let targets = match tokenizer {
-                    Some(tokenizer) => self
-                        .matcher
-                        .find(self.analyze(tokenizer, record, row.text)?),
+                    Some(tokenizer) => self.matcher.find(self.analyze(tokenizer, row, text)?),
                     None => Vec::new(),
                 };
                 Ok(observation.with_targets(targets))
@@ -441,10 +475,10 @@ impl<'a> RecordStage for TrendStage<'a> {
         }
     }
 
-    fn panicked(&self, record: &Record) -> Self::Output {
-        // Nothing of the record is touched here: it may be what made processing panic.
+    fn panicked(&self, row: &Row) -> Self::Output {
+        // Nothing of the row is looked at here: it may be what made processing panic.
         Err(Rejection {
-            line: record.line,
+            position: row.position(),
             reason: "internal error while processing this row (please report it)".into(),
             raw: Vec::new(),
         })
@@ -454,52 +488,59 @@ impl<'a> RecordStage for TrendStage<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nunchi_table::{ReadOptions, Table};
 
-    #[test]
-    fn classify_columns_are_found_with_or_without_prefix() {
-        let header = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let plain = ScoredColumns::find(&header(&["time", "text", "label", "polarity"])).unwrap();
-        assert_eq!((plain.label, plain.polarity, plain.evidence), (2, 3, None));
-        let prefixed = ScoredColumns::find(&header(&[
-            "label",
-            "text",
-            "nunchi_label",
-            "nunchi_polarity",
-            "nunchi_evidence",
-        ]))
+    fn table(csv: &str) -> (Schema, Vec<Row>) {
+        let table = Table::from_reader(
+            std::io::Cursor::new(csv.to_owned()),
+            "test.csv",
+            &ReadOptions::default(),
+        )
         .unwrap();
-        assert_eq!(
-            (prefixed.label, prefixed.polarity, prefixed.evidence),
-            (2, 3, Some(4))
-        );
-        assert!(ScoredColumns::find(&header(&["time", "text", "label"])).is_none());
+        let (schema, mut reader) = table.into_parts();
+        let mut rows = Vec::new();
+        while let Some(row) = reader.read().unwrap() {
+            rows.push(row);
+        }
+        (schema, rows)
     }
 
     #[test]
-    fn evidence_cells_give_their_negative_terms() {
+    fn classify_columns_are_found_with_or_without_prefix() {
+        let (plain, _) = table("time,text,label,polarity\n");
+        let plain = ScoredColumns::find(&plain).unwrap();
         assert_eq!(
-            negative_terms("황당/XR -1.20; ㅋㅋ/IC +0.40; 안+좋/VA -0.35"),
-            ["황당/XR", "안+좋/VA"]
+            (plain.label.name(), plain.polarity.name(), plain.evidence),
+            ("label", "polarity", None)
         );
-        assert!(negative_terms("").is_empty());
-        assert!(negative_terms("garbage").is_empty());
+        let (prefixed, _) = table("label,text,nunchi_label,nunchi_polarity,nunchi_evidence\n");
+        let prefixed = ScoredColumns::find(&prefixed).unwrap();
+        assert_eq!(prefixed.label.name(), "nunchi_label");
+        assert_eq!(
+            prefixed.evidence.map(|c| c.name().to_owned()).as_deref(),
+            Some("nunchi_evidence")
+        );
+        let (unscored, _) = table("time,text,label\n");
+        assert!(ScoredColumns::find(&unscored).is_none());
     }
 
     #[test]
     fn scored_rows_are_read_or_refused_by_name() {
-        let columns = ScoredColumns {
-            label: 0,
-            polarity: 1,
-            evidence: None,
-        };
-        let observation = columns.read(7, &["negative", "-0.8"]).unwrap();
+        let evidence = r#""[{""term"":""황당/XR"",""weight"":-1.2,""start"":0,""end"":2},{""term"":""ㅋㅋ/IC"",""weight"":0.4,""start"":3,""end"":5}]""#;
+        let csv = format!("label,polarity,evidence\nnegative,-0.8,{evidence}\nangry,-0.8,\nnegative,-3,\nnegative,-0.5,황당/XR -1.20\n");
+        let (schema, rows) = table(&csv);
+        let columns = ScoredColumns::find(&schema).unwrap();
+        let observation = columns.read(&schema, &rows[0], 7).unwrap();
         assert_eq!(
             (observation.label, observation.polarity),
             (Label::Negative, -0.8)
         );
-        let err = columns.read(7, &["angry", "-0.8"]).unwrap_err();
-        assert!(err.contains("\"angry\""), "{err}");
-        let err = columns.read(7, &["negative", "-3"]).unwrap_err();
-        assert!(err.contains("\"-3\""), "{err}");
+        assert_eq!(observation.negative_terms, ["황당/XR"]);
+        let err = columns.read(&schema, &rows[1], 7).unwrap_err();
+        assert!(err.reason.contains("\"angry\""), "{err:?}");
+        let err = columns.read(&schema, &rows[2], 7).unwrap_err();
+        assert!(err.reason.contains("\"-3\""), "{err:?}");
+        let err = columns.read(&schema, &rows[3], 7).unwrap_err();
+        assert!(err.reason.contains("not a JSON array"), "{err:?}");
     }
 }

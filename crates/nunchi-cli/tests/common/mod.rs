@@ -88,3 +88,89 @@ pub fn json_lines(text: &[u8]) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// The first `n` tweets of the Korean sarcasm training set (its `tokens` column): real
+/// tweet-style input (never for training).
+pub fn tweets(n: usize) -> Vec<String> {
+    let path = shared_data("korean_sarcasm/train.csv");
+    let mut reader = csv::Reader::from_path(&path)
+        .unwrap_or_else(|e| panic!("these tests need {}: {e}", path.display()));
+    reader
+        .records()
+        .map(|record| record.unwrap()[1].trim().to_owned())
+        .filter(|tweet| !tweet.is_empty())
+        .take(n)
+        .collect()
+}
+
+/// Writes a Parquet file of text columns (`None` is a null).
+pub fn write_parquet(path: &std::path::Path, columns: &[(&str, Vec<Option<String>>)]) {
+    use std::sync::Arc;
+
+    let fields: Vec<arrow_schema::Field> = columns
+        .iter()
+        .map(|(name, _)| arrow_schema::Field::new(*name, arrow_schema::DataType::Utf8, true))
+        .collect();
+    let schema = Arc::new(arrow_schema::Schema::new(fields));
+    let arrays: Vec<arrow_array::ArrayRef> = columns
+        .iter()
+        .map(|(_, values)| {
+            Arc::new(
+                values
+                    .iter()
+                    .map(Option::as_deref)
+                    .collect::<arrow_array::StringArray>(),
+            ) as arrow_array::ArrayRef
+        })
+        .collect();
+    let batch = arrow_array::RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+}
+
+/// The rows of a Parquet file as strings, by column name (values as Arrow displays them).
+pub fn read_parquet(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    use arrow_array::Array;
+
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut header = Vec::new();
+    let mut rows = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        header = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let options = arrow_cast::display::FormatOptions::default();
+        let formatters: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| arrow_cast::display::ArrayFormatter::try_new(c.as_ref(), &options).unwrap())
+            .collect();
+        for i in 0..batch.num_rows() {
+            rows.push(
+                batch
+                    .columns()
+                    .iter()
+                    .zip(&formatters)
+                    .map(|(c, f)| {
+                        if c.is_null(i) {
+                            String::new()
+                        } else {
+                            f.value(i).to_string()
+                        }
+                    })
+                    .collect(),
+            );
+        }
+    }
+    (header, rows)
+}

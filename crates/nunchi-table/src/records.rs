@@ -37,6 +37,12 @@ pub struct Record {
     pub byte_count: u64,
     /// Set when the record was too large to keep whole; `fields` is then a prefix.
     pub defect: Option<Defect>,
+    /// Whether a quoted field goes on after its closing quote (`"a" b`): CSV quoting then
+    /// drops the quotes, which is wrong for files whose quotes are plain text (NSMC).
+    pub text_after_quote: bool,
+    /// Whether a field, once unquoted, is itself a quoted field (`"""a "" b"""` reads as
+    /// `"a "" b"`): quoted twice, as NSMC's texts are, whose quotes are plain text.
+    pub quoted_twice: bool,
     data: Vec<u8>,
     ends: Vec<usize>,
 }
@@ -44,18 +50,50 @@ pub struct Record {
 impl Record {
     /// The fields that were kept (all of them unless `defect` is set).
     pub fn fields(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let field = &self.data[start..end];
-            start = end;
-            field
-        })
+        split_fields(&self.data, &self.ends)
+    }
+
+    /// Field `index` (0-based), if it was kept.
+    pub fn field(&self, index: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(index)?;
+        let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
+        Some(&self.data[start..end])
     }
 
     /// Bytes of field data held in memory.
     pub fn kept_bytes(&self) -> usize {
         self.data.len()
     }
+}
+
+/// The fields of a record's `data`, which end at `ends`.
+fn split_fields<'a>(
+    data: &'a [u8],
+    ends: &'a [usize],
+) -> impl ExactSizeIterator<Item = &'a [u8]> + 'a {
+    let mut start = 0;
+    ends.iter().map(move |&end| {
+        let field = &data[start..end];
+        start = end;
+        field
+    })
+}
+
+/// Whether `field` reads as a CSV quoted field: `"`, text with only doubled quotes, `"`.
+fn is_quoted_field(field: &[u8]) -> bool {
+    let Some(inner) = field
+        .strip_prefix(b"\"")
+        .and_then(|rest| rest.strip_suffix(b"\""))
+    else {
+        return false;
+    };
+    let mut bytes = inner.iter();
+    while let Some(&byte) = bytes.next() {
+        if byte == b'"' && bytes.next() != Some(&b'"') {
+            return false;
+        }
+    }
+    true
 }
 
 /// How records are delimited and how much of one is kept.
@@ -83,6 +121,9 @@ pub struct RecordReader<R> {
     /// of records are in flight.
     scratch: Vec<u8>,
     scratch_ends: Vec<usize>,
+    /// Follows the raw bytes to spot text after a closing quote, which csv-core accepts
+    /// silently (`None` without quoting).
+    quotes: Option<QuoteLint>,
     finished: bool,
 }
 
@@ -103,6 +144,7 @@ impl<R: BufRead> RecordReader<R> {
             discard_ends: vec![0; 1024],
             scratch: Vec::new(),
             scratch_ends: Vec::new(),
+            quotes: quoting.then(|| QuoteLint::new(delimiter)),
             finished: false,
         }
     }
@@ -182,6 +224,9 @@ impl<R: BufRead> RecordReader<R> {
                 if nin > 0 {
                     last_byte = Some(input[nin - 1]);
                 }
+                if let Some(quotes) = &mut self.quotes {
+                    quotes.feed(&input[..nin]);
+                }
                 self.input.consume(nin);
             }
             if keep {
@@ -230,12 +275,17 @@ impl<R: BufRead> RecordReader<R> {
         // The parser has counted the terminating `\n` (and the synthetic one), which are not
         // part of the record.
         let end_line = self.parser.line() - u64::from(probed) - u64::from(last_byte == Some(b'\n'));
+        let text_after_quote = self.quotes.as_mut().is_some_and(QuoteLint::take);
+        let quoted_twice = self.quoting
+            && split_fields(&data[..stored], &ends[..kept_fields]).any(is_quoted_field);
         Ok(Some(Record {
             line,
             end_line,
             field_count,
             byte_count: total as u64,
             defect,
+            text_after_quote,
+            quoted_twice,
             data: data[..stored].to_vec(),
             ends: ends[..kept_fields].to_vec(),
         }))
@@ -265,50 +315,58 @@ impl<R: BufRead> RecordReader<R> {
     }
 }
 
-/// Picks the delimiter of a header line: the most frequent of tab, comma, semicolon and
-/// pipe outside quotes; on a tie (or none) the one the file extension suggests, else comma.
-pub fn sniff_delimiter(header_line: &[u8], extension_hint: Option<u8>) -> u8 {
-    const CANDIDATES: [u8; 4] = [b'\t', b',', b';', b'|'];
-    let mut counts = [0usize; 4];
-    let mut in_quotes = false;
-    for &byte in header_line {
-        if byte == b'"' {
-            in_quotes = !in_quotes;
-        } else if !in_quotes {
-            if let Some(i) = CANDIDATES.iter().position(|&c| c == byte) {
-                counts[i] += 1;
-            }
-        }
-    }
-    let best = counts.iter().copied().max().unwrap_or(0);
-    let preferred = extension_hint.unwrap_or(b',');
-    if best == 0 {
-        return preferred;
-    }
-    let preferred_count = CANDIDATES
-        .iter()
-        .position(|&c| c == preferred)
-        .map_or(0, |i| counts[i]);
-    if preferred_count == best {
-        return preferred;
-    }
-    CANDIDATES[counts.iter().position(|&c| c == best).unwrap_or(0)]
+/// Where [`QuoteLint`] is in a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    /// At the start of a field.
+    FieldStart,
+    /// In a field that did not open with a quote.
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: its end, or the first of a doubled quote.
+    QuoteInQuoted,
 }
 
-/// The delimiter a file name suggests (`.tsv`, `.tab` → tab, `.csv` → comma), looking
-/// through `.gz`/`.zst`/`.zstd` suffixes.
-pub fn delimiter_from_extension(name: &str) -> Option<u8> {
-    let lower = name.to_ascii_lowercase();
-    let stem = [".gz", ".zst", ".zstd"]
-        .iter()
-        .find_map(|suffix| lower.strip_suffix(suffix))
-        .unwrap_or(&lower);
-    if stem.ends_with(".tsv") || stem.ends_with(".tab") {
-        Some(b'\t')
-    } else if stem.ends_with(".csv") {
-        Some(b',')
-    } else {
-        None
+/// The CSV quoting state machine again, over the raw bytes csv-core consumed, to notice the
+/// one thing csv-core accepts without a word: text after a field's closing quote.
+#[derive(Debug, Clone)]
+struct QuoteLint {
+    delimiter: u8,
+    state: QuoteState,
+    seen: bool,
+}
+
+impl QuoteLint {
+    fn new(delimiter: u8) -> Self {
+        QuoteLint {
+            delimiter,
+            state: QuoteState::FieldStart,
+            seen: false,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            let ends_field = byte == self.delimiter || byte == b'\n' || byte == b'\r';
+            self.state = match (self.state, byte) {
+                (QuoteState::Quoted, b'"') => QuoteState::QuoteInQuoted,
+                (QuoteState::Quoted, _) => QuoteState::Quoted,
+                (QuoteState::QuoteInQuoted, b'"') => QuoteState::Quoted,
+                (_, _) if ends_field => QuoteState::FieldStart,
+                (QuoteState::FieldStart, b'"') => QuoteState::Quoted,
+                (QuoteState::QuoteInQuoted, _) => {
+                    self.seen = true;
+                    QuoteState::Unquoted
+                }
+                (QuoteState::FieldStart | QuoteState::Unquoted, _) => QuoteState::Unquoted,
+            };
+        }
+    }
+
+    /// Whether text after a closing quote was seen since the last call.
+    fn take(&mut self) -> bool {
+        std::mem::take(&mut self.seen)
     }
 }
 
@@ -360,6 +418,42 @@ mod tests {
         );
         assert_eq!(records[1].end_line, 3);
         assert_eq!(fields(&records[3]), ["3", "e"]);
+    }
+
+    #[test]
+    fn fields_by_index() {
+        let records = read_all(b"a,,ccc\n", true);
+        let field = |i| records[0].field(i);
+        assert_eq!(
+            (field(0), field(1), field(2), field(3)),
+            (Some(&b"a"[..]), Some(&b""[..]), Some(&b"ccc"[..]), None)
+        );
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_noticed_per_record() {
+        let records = read_all(
+            b"id,text\n1,\"\"\"a\"\" b\"\n2,\"quoted\" then text\n3,mid \"quote\" ok\n4,\"x\",\"y\"\n",
+            true,
+        );
+        let flags: Vec<bool> = records.iter().map(|r| r.text_after_quote).collect();
+        assert_eq!(flags, [false, false, true, false, false]);
+        assert_eq!(fields(&records[2]), ["2", "quoted then text"]);
+        let plain = read_all(b"id,text\n2,\"quoted\" then text\n", false);
+        assert!(plain.iter().all(|r| !r.text_after_quote));
+    }
+
+    #[test]
+    fn fields_quoted_twice_are_noticed() {
+        // NSMC's texts were quoted twice upstream: once unquoted they are quoted still.
+        let records = read_all(
+            b"id,text\n1,\"\"\"a \"\"\"\"b\"\"\"\" c\"\"\"\n2,\"\"\"quote\"\" only at the start\"\n3,\"\"\n",
+            true,
+        );
+        let flags: Vec<bool> = records.iter().map(|r| r.quoted_twice).collect();
+        assert_eq!(flags, [false, true, false, false]);
+        assert_eq!(fields(&records[1]), ["1", "\"a \"\"b\"\" c\""]);
+        assert!(!read_all(b"id,text\n1,\"\"\"a\"\"\"\n", false)[1].quoted_twice);
     }
 
     #[test]
@@ -432,22 +526,5 @@ mod tests {
     fn empty_input_has_no_records() {
         assert!(read_all(b"", true).is_empty());
         assert!(read_all(b"\r\n\n", true).is_empty());
-    }
-
-    #[test]
-    fn sniffs_delimiters() {
-        assert_eq!(sniff_delimiter(b"id\ttext\tlabel", Some(b',')), b'\t');
-        assert_eq!(sniff_delimiter(b"id,\"a\tb\",text", None), b',');
-        assert_eq!(sniff_delimiter(b"text", Some(b'\t')), b'\t');
-        assert_eq!(sniff_delimiter(b"text", None), b',');
-        assert_eq!(sniff_delimiter(b"a;b,c", Some(b',')), b',');
-        assert_eq!(sniff_delimiter(b"a;b;c,d", None), b';');
-    }
-
-    #[test]
-    fn extension_hints() {
-        assert_eq!(delimiter_from_extension("dump.TSV.gz"), Some(b'\t'));
-        assert_eq!(delimiter_from_extension("dump.csv.zst"), Some(b','));
-        assert_eq!(delimiter_from_extension("dump.txt"), None);
     }
 }
