@@ -52,7 +52,8 @@ pub struct TrendArgs {
     /// or token starts with it, `KT` in `KT가` but not in `KTX`.
     #[arg(long = "target", value_name = "NAME")]
     pub targets: Vec<String>,
-    /// Write the series (one row per bucket and target) here, atomically [default: stdout].
+    /// Write the series (one row per bucket and target with posts) here, atomically
+    /// [default: stdout].
     #[arg(long, value_name = "FILE")]
     pub out_series: Option<PathBuf>,
     /// Write the episodes (negative waves) as CSV here.
@@ -238,7 +239,7 @@ fn summary(trend: &Trend, posts: usize) -> String {
         _ => String::new(),
     };
     let mut text = format!(
-        "nunchi: {posts} posts{span}: {buckets} buckets of {} ({}); {} episode(s)",
+        "nunchi: {posts} posts{span}: {buckets} buckets of {} ({}) with posts; {} episode(s)",
         trend.width,
         trend.zone,
         trend.episodes.len()
