@@ -102,12 +102,16 @@ fn the_evening_wave_is_found_and_charted() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
 
-    // The series on stdout: 120 hours for all posts and each target.
+    // The series on stdout, a row per hour and scope with posts: 120 hours for all posts,
+    // the wave's 4 hours and a few others for 감독, none for 배우 (no post mentions it).
     let (header, rows) = parse_table(&output.stdout, b',');
-    assert_eq!(rows.len(), 120 * 3, "{stderr}");
     let (start, target) = (column(&header, "start"), column(&header, "target"));
+    let hours = |name: &str| rows.iter().filter(|r| r[target] == name).count();
+    assert_eq!(hours(""), 120, "{stderr}");
+    assert!((4..120).contains(&hours("감독")), "{stderr}");
+    assert_eq!(hours("배우"), 0, "{stderr}");
+    assert_eq!(rows.len(), 120 + hours("감독"));
     assert_eq!(rows[0][start], "2009-11-24T00:00:00+09:00");
-    assert_eq!(rows[1][target], "감독");
 
     // One episode for all posts and one for 감독, both starting at the wave (19:00, or the
     // hour before if that one was already above expectation); none for 배우.
@@ -212,8 +216,9 @@ fn rows_with_unreadable_times_are_rejected_by_line() {
     assert!(stderr.contains("line 3"), "{stderr}");
     assert!(stderr.contains("\"어제 저녁\""), "{stderr}");
     let (_, rows) = parse_table(&output.stdout, b',');
-    // Two posts left, in one UTC hour: a row for all posts and one for KT.
-    assert_eq!(rows.len(), 2, "{rows:?}");
+    // Two posts left, in one UTC hour: a row for all posts, none for KT (only the rejected
+    // row mentions it).
+    assert_eq!(rows.len(), 1, "{rows:?}");
 }
 
 #[test]

@@ -20,7 +20,8 @@ pub struct Trend {
     pub zone: Zone,
     /// Target names.
     pub targets: Vec<String>,
-    /// One row per bucket and scope, in time order, all posts first in each bucket.
+    /// One row per bucket and scope with posts, in time order, all posts first in each
+    /// bucket (see [the series](crate#the-series)).
     pub series: Vec<BucketRow>,
     /// The alerts, in the order they were raised.
     pub alerts: Vec<Alert>,
@@ -122,8 +123,10 @@ mod tests {
         ];
         let trend = analyze(posts, config).unwrap();
         assert_eq!(trend.rejections.total(), 0);
-        assert_eq!(trend.series.len(), 20_001);
+        // One row per bucket with posts: the 19,999 empty hours between have none.
+        assert_eq!(trend.series.len(), 2);
         assert_eq!(trend.series[0].negative, 1);
-        assert_eq!(trend.series[20_000].neutral, 1);
+        assert_eq!(trend.series[1].neutral, 1);
+        assert_eq!(trend.series[1].start.timestamp(), far);
     }
 }

@@ -140,8 +140,7 @@ impl BucketGrid {
                 self.origin + (time - self.origin).div_euclid(width) * width
             }
             BucketWidth::Days(days) => {
-                let local_day = i64::from(self.zone.local(time).date().num_days_from_ce())
-                    - UNIX_EPOCH_DAY_FROM_CE;
+                let local_day = self.local_day(time);
                 let first_day = local_day - local_day.rem_euclid(i64::from(days));
                 let date = NaiveDate::from_num_days_from_ce_opt(
                     (first_day + UNIX_EPOCH_DAY_FROM_CE) as i32,
@@ -168,10 +167,19 @@ impl BucketGrid {
     }
 
     /// Number of buckets from the one starting at `from` to the one holding `to` (0 when
-    /// the same bucket), estimated from the nominal width.
+    /// the same bucket, or when `to` is earlier).
     pub(crate) fn buckets_between(&self, from: i64, to: i64) -> u64 {
-        let nominal = self.width.nominal_seconds();
-        (to.saturating_sub(from).max(0) / nominal) as u64
+        let (span, width) = match self.width {
+            BucketWidth::Fixed { seconds } => (to.saturating_sub(from), i64::from(seconds)),
+            // Calendar days, which are not all 86,400 s long.
+            BucketWidth::Days(days) => (self.local_day(to) - self.local_day(from), i64::from(days)),
+        };
+        (span.max(0) / width) as u64
+    }
+
+    /// The local date of `time` in days from 1970-01-01.
+    fn local_day(&self, time: i64) -> i64 {
+        i64::from(self.zone.local(time).date().num_days_from_ce()) - UNIX_EPOCH_DAY_FROM_CE
     }
 }
 
@@ -272,6 +280,12 @@ mod tests {
         assert_eq!(grid.next_start(day) - day, 23 * 3_600);
         let fall = at("2021-11-07");
         assert_eq!(grid.next_start(fall) - fall, 25 * 3_600);
+        // Counted in calendar days: 2021-03-13 .. 03-15 is 47 hours, two buckets.
+        assert_eq!(grid.buckets_between(at("2021-03-13"), at("2021-03-15")), 2);
+        assert_eq!(
+            grid.buckets_between(at("2021-03-13"), at("2021-03-14 23:59")),
+            1
+        );
         // Midnight skipped (Santiago, 2022-09-11 00:00 -> 01:00): the day starts at 01:00.
         let santiago: Zone = "America/Santiago".parse().unwrap();
         let grid = BucketGrid::new(width("1d"), santiago);

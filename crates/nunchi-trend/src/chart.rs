@@ -1,7 +1,12 @@
 //! The trend as an SVG chart: one panel per scope with volume bars (negative posts stacked
 //! on the others), the negative share against its baseline, and the episodes shaded and
 //! labelled with their top terms.
+//!
+//! What is drawn is bounded by the image, not by the data: a panel with more buckets than
+//! its plot has pixel columns pools them per column, and targets without posts get a line
+//! in the header rather than a panel.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -105,9 +110,70 @@ struct Chart<'a> {
 
 struct Panel<'a> {
     target: Option<&'a str>,
-    rows: Vec<&'a BucketRow>,
+    bars: Vec<Bar>,
+    /// Whether bars pool the buckets of a pixel column.
+    pooled: bool,
     episodes: Vec<&'a Episode>,
     top: f64,
+}
+
+/// One bar of a panel: a bucket with posts, or the buckets with posts in one pixel column.
+#[derive(Debug, Clone, PartialEq)]
+struct Bar {
+    start: i64,
+    end: i64,
+    posts: u64,
+    negative: u64,
+    negative_share: Option<f64>,
+    /// The baseline share of its (last) bucket.
+    baseline_share: Option<f64>,
+}
+
+impl Bar {
+    fn of(row: &BucketRow) -> Bar {
+        Bar {
+            start: row.start.timestamp(),
+            end: row.end.timestamp(),
+            posts: u64::from(row.posts),
+            negative: u64::from(row.negative),
+            negative_share: row.negative_share,
+            baseline_share: row.baseline_share,
+        }
+    }
+
+    fn add(&mut self, row: &BucketRow) {
+        self.posts += u64::from(row.posts);
+        self.negative += u64::from(row.negative);
+        self.negative_share = Some(self.negative as f64 / self.posts as f64);
+        self.baseline_share = row.baseline_share;
+    }
+}
+
+/// The bars of `rows` (in time order) on a plot of `columns` pixel columns over `from..to`:
+/// one per row, or, if there are more rows than columns, one per column that has rows;
+/// whether they are pooled.
+fn bars(rows: &[&BucketRow], from: i64, to: i64, columns: usize) -> (Vec<Bar>, bool) {
+    if rows.len() <= columns {
+        return (rows.iter().map(|r| Bar::of(r)).collect(), false);
+    }
+    let span = i128::from(to - from);
+    let columns = columns as i128;
+    let column_start = |column: i128| from + (span * column / columns) as i64;
+    let mut bars: Vec<Bar> = Vec::new();
+    for row in rows {
+        let time = row.start.timestamp();
+        let column = (i128::from(time - from) * columns / span).clamp(0, columns - 1);
+        let start = column_start(column);
+        match bars.last_mut() {
+            Some(bar) if bar.start == start => bar.add(row),
+            _ => bars.push(Bar {
+                start,
+                end: column_start(column + 1),
+                ..Bar::of(row)
+            }),
+        }
+    }
+    (bars, true)
 }
 
 impl<'a> Chart<'a> {
@@ -140,9 +206,20 @@ impl<'a> Chart<'a> {
     }
 
     fn render(mut self) -> String {
-        let scopes: Vec<Option<&str>> = std::iter::once(None)
+        let mut rows: HashMap<Option<&str>, Vec<&BucketRow>> = HashMap::new();
+        for row in &self.trend.series {
+            rows.entry(row.target.as_deref()).or_default().push(row);
+        }
+        let mut episodes: HashMap<Option<&str>, Vec<&Episode>> = HashMap::new();
+        for episode in &self.trend.episodes {
+            episodes
+                .entry(episode.target.as_deref())
+                .or_default()
+                .push(episode);
+        }
+        let (scopes, unmentioned): (Vec<Option<&str>>, Vec<Option<&str>>) = std::iter::once(None)
             .chain(self.trend.targets.iter().map(|t| Some(t.as_str())))
-            .collect();
+            .partition(|scope| scope.is_none() || rows.contains_key(scope));
         let panel_height = f64::from(self.options.panel_height);
         let panel_stride = PANEL_TITLE + panel_height + AXIS_LABELS;
         let height = HEADER + panel_stride * scopes.len() as f64 + 10.0;
@@ -167,6 +244,7 @@ impl<'a> Chart<'a> {
             escape(&title)
         );
         self.legend();
+        self.unmentioned(&unmentioned);
         if self.trend.series.is_empty() {
             let _ = write!(
                 self.svg,
@@ -175,26 +253,41 @@ impl<'a> Chart<'a> {
             );
         }
         for (i, target) in scopes.into_iter().enumerate() {
+            let rows = rows.remove(&target).unwrap_or_default();
+            let (bars, pooled) = bars(&rows, self.from, self.to, self.plot_width as usize);
             let panel = Panel {
                 target,
-                rows: self
-                    .trend
-                    .series
-                    .iter()
-                    .filter(|r| r.target.as_deref() == target)
-                    .collect(),
-                episodes: self
-                    .trend
-                    .episodes
-                    .iter()
-                    .filter(|e| e.target.as_deref() == target)
-                    .collect(),
+                bars,
+                pooled,
+                episodes: episodes.remove(&target).unwrap_or_default(),
                 top: HEADER + panel_stride * i as f64 + PANEL_TITLE,
             };
             self.panel(&panel);
         }
         self.svg.push_str("</svg>\n");
         self.svg
+    }
+
+    /// Names the targets without posts (without a panel), the first few of them.
+    fn unmentioned(&mut self, targets: &[Option<&str>]) {
+        const SHOWN: usize = 10;
+        if targets.is_empty() {
+            return;
+        }
+        let names: Vec<String> = targets
+            .iter()
+            .take(SHOWN)
+            .map(|t| format!("“{}”", t.unwrap_or_default()))
+            .collect();
+        let more = match targets.len().saturating_sub(SHOWN) {
+            0 => String::new(),
+            more => format!(" and {more} more"),
+        };
+        let _ = write!(
+            self.svg,
+            r#"<text x="{MARGIN_LEFT}" y="72" fill="{BASELINE}">{}</text>"#,
+            escape(&format!("No posts mention {}{more}.", names.join(", ")))
+        );
     }
 
     fn legend(&mut self) {
@@ -271,7 +364,7 @@ impl<'a> Chart<'a> {
         }
 
         // Left axis: posts per bucket.
-        let max_posts = f64::from(panel.rows.iter().map(|r| r.posts).max().unwrap_or(0).max(1));
+        let max_posts = panel.bars.iter().map(|b| b.posts).max().unwrap_or(0).max(1) as f64;
         // Headroom above the bars for the episode labels.
         let headroom = if panel.episodes.is_empty() { 1.0 } else { 1.3 };
         let (step, axis_max) = nice_axis(max_posts * headroom);
@@ -290,9 +383,13 @@ impl<'a> Chart<'a> {
         }
         let _ = write!(
             self.svg,
-            r##"<text transform="translate({},{:.1}) rotate(-90)" text-anchor="middle" fill="#444">posts per bucket</text>"##,
+            r##"<text transform="translate({},{:.1}) rotate(-90)" text-anchor="middle" fill="#444">{}</text>"##,
             left - 52.0,
-            top + height / 2.0
+            top + height / 2.0,
+            match panel.pooled {
+                true => "posts per pixel column",
+                false => "posts per bucket",
+            }
         );
         // Right axis: negative share.
         for percent in [0, 25, 50, 75, 100] {
@@ -312,13 +409,13 @@ impl<'a> Chart<'a> {
         );
 
         // Volume bars: the other posts, with the negative ones stacked on top.
-        for row in &panel.rows {
-            let x0 = self.x(row.start.timestamp());
-            let x1 = self.x(row.end.timestamp());
+        for row in &panel.bars {
+            let x0 = self.x(row.start);
+            let x1 = self.x(row.end);
             let bar = ((x1 - x0) * 0.85).max(0.5);
-            let other = f64::from(row.posts - row.negative);
+            let other = (row.posts - row.negative) as f64;
             let y_other = y_posts(other);
-            let y_all = y_posts(f64::from(row.posts));
+            let y_all = y_posts(row.posts as f64);
             if row.posts > row.negative {
                 let _ = write!(
                     self.svg,
@@ -335,23 +432,24 @@ impl<'a> Chart<'a> {
             }
         }
 
-        // Baseline share (dashed steps) and negative share (line, broken at buckets with too
+        // Baseline share (dashed steps, held over empty buckets, where nothing is compared
+        // with it) and negative share (line, broken at empty buckets and at buckets with too
         // few posts).
         let y_share = |share: f64| bottom - share * height;
         let mut baseline = String::new();
         let mut previous_end = None;
-        for row in &panel.rows {
+        for row in &panel.bars {
             let Some(share) = row.baseline_share else {
                 previous_end = None;
                 continue;
             };
-            let (start, y) = (self.x(row.start.timestamp()), y_share(share));
-            if previous_end == Some(row.start) {
-                let _ = write!(baseline, "V{y:.2}");
-            } else {
-                let _ = write!(baseline, "M{start:.2} {y:.2}");
-            }
-            let _ = write!(baseline, "H{:.2}", self.x(row.end.timestamp()));
+            let (start, y) = (self.x(row.start), y_share(share));
+            let _ = match previous_end {
+                Some(end) if end == row.start => write!(baseline, "V{y:.2}"),
+                Some(_) => write!(baseline, "H{start:.2}V{y:.2}"),
+                None => write!(baseline, "M{start:.2} {y:.2}"),
+            };
+            let _ = write!(baseline, "H{:.2}", self.x(row.end));
             previous_end = Some(row.end);
         }
         if !baseline.is_empty() {
@@ -361,24 +459,28 @@ impl<'a> Chart<'a> {
             );
         }
         let mut share_path = String::new();
-        let mut pen_down = false;
-        for row in &panel.rows {
+        let mut previous_end = None;
+        for row in &panel.bars {
             match row
                 .negative_share
-                .filter(|_| row.posts >= self.options.share_min_posts)
+                .filter(|_| row.posts >= u64::from(self.options.share_min_posts))
             {
                 Some(share) => {
-                    let middle = (row.start.timestamp() + row.end.timestamp()) / 2;
+                    let middle = (row.start + row.end) / 2;
                     let _ = write!(
                         share_path,
                         "{}{:.2} {:.2}",
-                        if pen_down { "L" } else { "M" },
+                        if previous_end == Some(row.start) {
+                            "L"
+                        } else {
+                            "M"
+                        },
                         self.x(middle),
                         y_share(share)
                     );
-                    pen_down = true;
+                    previous_end = Some(row.end);
                 }
-                None => pen_down = false,
+                None => previous_end = None,
             }
         }
         if !share_path.is_empty() {
@@ -470,6 +572,11 @@ impl<'a> Chart<'a> {
             .copied()
             .find(|&s| span / s <= max_ticks)
             .unwrap_or(span / max_ticks + 1);
+        // Dates name the year when the chart spans more than one.
+        let date_format = match span > 365 * 86_400 {
+            true => "%Y-%m-%d",
+            false => "%a %m-%d",
+        };
         let mut previous_date = None;
         for tick in local_ticks(&zone, self.from, self.to, step) {
             let x = self.x(tick);
@@ -498,7 +605,7 @@ impl<'a> Chart<'a> {
                     } else {
                         bottom + 18.0
                     },
-                    local.format("%a %m-%d")
+                    local.format(date_format)
                 );
             }
             previous_date = Some(date);
@@ -619,6 +726,52 @@ mod tests {
             .map(|t| seoul.datetime(t).format("%d %H:%M").to_string())
             .collect();
         assert_eq!(ticks, ["27 18:00", "27 21:00", "28 00:00"]);
+    }
+
+    fn row(start: i64, posts: u32, negative: u32) -> BucketRow {
+        let zone = Zone::utc();
+        BucketRow {
+            target: None,
+            start: zone.datetime(start),
+            end: zone.datetime(start + 60),
+            posts,
+            negative,
+            neutral: 0,
+            positive: posts - negative,
+            negative_share: Some(f64::from(negative) / f64::from(posts)),
+            mean_polarity: Some(0.0),
+            baseline_share: Some(f64::from(start as u32 % 7) / 10.0),
+            expected_negative: None,
+            p_share: None,
+            p_count: None,
+            top_negative_terms: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn more_buckets_than_pixels_are_pooled_per_column() {
+        // 3,000 minutes with posts, the first 1,000 and the last 2,000 of a 10,000-minute
+        // span, on 100 columns of 100 minutes each.
+        let rows: Vec<BucketRow> = (0..1_000)
+            .chain(8_000..10_000)
+            .map(|minute| row(minute * 60, 3, u32::from(minute % 2 == 0)))
+            .collect();
+        let refs: Vec<&BucketRow> = rows.iter().collect();
+        let (bars, pooled) = bars(&refs, 0, 600_000, 100);
+        assert!(pooled);
+        assert_eq!(bars.len(), 30, "10 columns, then 20, with a gap between");
+        assert_eq!((bars[0].start, bars[0].end), (0, 6_000));
+        assert_eq!((bars[9].end, bars[10].start), (60_000, 480_000));
+        assert!(bars.iter().all(|b| b.posts == 300 && b.negative == 50));
+        assert_eq!(bars[0].negative_share, Some(50.0 / 300.0));
+        assert_eq!(bars[0].baseline_share, rows[99].baseline_share);
+        // As many rows as columns or fewer: one bar each.
+        let (bars, pooled) = super::bars(&refs[..100], 0, 600_000, 100);
+        assert!(!pooled);
+        assert_eq!(
+            bars,
+            refs[..100].iter().map(|r| Bar::of(r)).collect::<Vec<_>>()
+        );
     }
 
     #[test]

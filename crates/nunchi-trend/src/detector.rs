@@ -5,12 +5,11 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bucket::BucketWidth;
+use crate::bucket::{BucketGrid, BucketWidth};
 use crate::error::Error;
 use crate::report::{Alert, Episode, Event, Trigger};
-use crate::stats::{Counts, Evaluation, Expectation};
+use crate::stats::{Baseline, Counts, Evaluation, Expectation};
 use crate::terms::TermCounts;
-use crate::time::Zone;
 
 /// Settings of the negative-wave detector. The defaults suit hourly buckets of a brand's
 /// posts; see the crate documentation for what each does and why.
@@ -179,8 +178,21 @@ pub(crate) struct ClosedBucket {
     pub(crate) end: i64,
     pub(crate) counts: Counts,
     pub(crate) terms: TermCounts,
-    /// How it compared with the baseline when it closed; `None` during warm-up.
+    /// How it compared with the baseline when it closed; `None` during warm-up, and for an
+    /// empty bucket, whose evaluation has no part in any rule.
     pub(crate) evaluation: Option<Evaluation>,
+}
+
+impl ClosedBucket {
+    fn empty(start: i64, grid: &BucketGrid) -> ClosedBucket {
+        ClosedBucket {
+            start,
+            end: grid.next_start(start),
+            counts: Counts::default(),
+            terms: TermCounts::default(),
+            evaluation: None,
+        }
+    }
 }
 
 /// The decision to open an episode.
@@ -255,23 +267,34 @@ impl Totals {
 }
 
 /// The detector of one scope.
+///
+/// It sees every bucket from the monitor's first, but empty ones only in bulk: the monitor
+/// closes a scope's buckets with posts, and those of a scope in an episode; before that,
+/// [`Self::catch_up`] accounts for the empty buckets since the scope's last one.
 #[derive(Debug, Clone)]
 pub(crate) struct ScopeDetector {
     target: Option<String>,
-    /// The closed buckets outside episodes, oldest first, at most `baseline_buckets`: where
-    /// runs and lead-ups are looked for.
+    /// Start of the next bucket to close; `None` before the first.
+    next: Option<i64>,
+    /// The closed buckets with posts outside episodes, oldest first, at most
+    /// `baseline_buckets`: where runs and lead-ups are looked for. Empty buckets are left
+    /// out: they end every run, as the gap they leave does.
     recent: VecDeque<ClosedBucket>,
-    /// Start and counts of the quiet buckets (outside episodes and their lead-up), oldest
-    /// first, at most `baseline_buckets`.
-    baseline: VecDeque<(i64, Counts)>,
+    /// The quiet buckets (outside episodes and their lead-up), at most `baseline_buckets`.
+    baseline: Baseline,
     expectation: Option<Expectation>,
+    /// The prior of a refresh whose expectation is not computed yet: it is computed when
+    /// first needed, so that a stretch of empty buckets costs nothing per bucket.
+    refreshed_with: Option<(f64, f64)>,
     episode: Option<EpisodeState>,
 }
 
 /// What the monitor passes to every detector call.
 pub(crate) struct Context<'a> {
     pub(crate) config: &'a DetectorConfig,
-    pub(crate) zone: Zone,
+    pub(crate) grid: BucketGrid,
+    /// Start of the monitor's first bucket, where every scope begins.
+    pub(crate) origin: i64,
     pub(crate) top_terms: usize,
 }
 
@@ -279,9 +302,11 @@ impl ScopeDetector {
     pub(crate) fn new(target: Option<String>) -> ScopeDetector {
         ScopeDetector {
             target,
+            next: None,
             recent: VecDeque::new(),
-            baseline: VecDeque::new(),
+            baseline: Baseline::default(),
             expectation: None,
+            refreshed_with: None,
             episode: None,
         }
     }
@@ -290,9 +315,61 @@ impl ScopeDetector {
         self.target.as_deref()
     }
 
+    /// Buckets stored: recent ones, baseline entries and the open episode's calm-stretch
+    /// candidates.
+    pub(crate) fn stored_buckets(&self) -> usize {
+        let tail = self.episode.as_ref().map_or(0, |e| e.tail.len());
+        self.recent.len() + self.baseline.stored() + tail
+    }
+
+    /// Whether an episode is open.
+    pub(crate) fn in_episode(&self) -> bool {
+        self.episode.is_some()
+    }
+
     /// The baseline negative share, once warmed up.
     pub(crate) fn baseline_share(&self) -> Option<f64> {
-        self.expectation.map(|e| e.share)
+        match self.refreshed_with {
+            Some(prior) => Some(self.baseline.share(prior)),
+            None => self.expectation.map(|e| e.share),
+        }
+    }
+
+    /// The baseline's expectation, once warmed up.
+    fn expectation(&mut self) -> Option<Expectation> {
+        if let Some(prior) = self.refreshed_with.take() {
+            self.expectation = Some(Expectation::from_baseline(&self.baseline, prior));
+        }
+        self.expectation
+    }
+
+    /// Closes the empty buckets from the next one due up to `to` (exclusive). One by one
+    /// while an episode is open, which ends within `calm_buckets` of them; the others at
+    /// once: empty buckets cannot start an episode, they only join the baseline, and after
+    /// `baseline_buckets` of them it holds nothing else. `prior` is as for [`Self::close`]
+    /// of the last of them (its value for the earlier ones makes no difference).
+    pub(crate) fn catch_up(
+        &mut self,
+        cx: &Context<'_>,
+        to: i64,
+        prior: (f64, f64),
+        events: &mut Vec<Event>,
+    ) {
+        let mut start = self.next.unwrap_or(cx.origin);
+        while start < to && self.episode.is_some() {
+            let bucket = ClosedBucket::empty(start, &cx.grid);
+            start = bucket.end;
+            self.next = Some(start);
+            self.advance(cx, bucket, prior, events);
+        }
+        if start < to {
+            let capacity = cx.config.baseline_buckets;
+            let empty = cx.grid.buckets_between(start, to);
+            self.baseline
+                .push_empty(empty.min(capacity as u64) as usize, capacity);
+            self.refresh(cx.config, prior);
+            self.next = Some(to);
+        }
     }
 
     /// Checks the still-open bucket `start..` after a negative post arrived at `now`; starts
@@ -309,7 +386,7 @@ impl ScopeDetector {
         if self.episode.is_some() {
             return None;
         }
-        let expectation = self.expectation?;
+        let expectation = self.expectation()?;
         let evaluation = expectation.evaluate(counts, 1);
         let trigger = self.trigger(&expectation, &evaluation, start, cx.config)?;
         let opened = Opened {
@@ -333,8 +410,9 @@ impl ScopeDetector {
         next_id: &mut u32,
         events: &mut Vec<Event>,
     ) -> Option<Evaluation> {
+        self.next = Some(bucket.end);
         let frozen = self.episode.as_ref().map(|e| e.expectation);
-        let expectation = frozen.or(self.expectation);
+        let expectation = frozen.or_else(|| self.expectation());
         let evaluation = expectation.map(|e| e.evaluate(bucket.counts, 1));
         bucket.evaluation = evaluation;
         if self.episode.is_none() {
@@ -358,12 +436,24 @@ impl ScopeDetector {
             let alert = self.start_episode(cx, opened, &bucket.terms, next_id);
             events.push(Event::EpisodeStarted(alert));
         }
+        self.advance(cx, bucket, prior, events);
+        evaluation
+    }
+
+    /// Adds a closed bucket to the open episode, and ends it if the bucket completes its
+    /// calm stretch.
+    fn advance(
+        &mut self,
+        cx: &Context<'_>,
+        bucket: ClosedBucket,
+        prior: (f64, f64),
+        events: &mut Vec<Event>,
+    ) {
         if let Some(ended) = self.advance_episode(cx, bucket) {
             events.push(Event::EpisodeEnded(ended));
             self.episode = None;
             self.refresh(cx.config, prior);
         }
-        evaluation
     }
 
     /// The open episode as it stands, if any.
@@ -445,13 +535,7 @@ impl ScopeDetector {
             .drain(self.recent.len() - lead_up.max(run)..)
             .collect();
         if let Some(first) = lead.first() {
-            while self
-                .baseline
-                .back()
-                .is_some_and(|(start, _)| *start >= first.start)
-            {
-                self.baseline.pop_back();
-            }
+            self.baseline.pop_back_from(first.start);
         }
         let mut totals = Totals::default();
         for b in &lead {
@@ -472,12 +556,13 @@ impl ScopeDetector {
             totals,
             tail: VecDeque::new(),
         });
+        let zone = cx.grid.zone();
         Alert {
             episode: id,
             target: self.target.clone(),
-            start: cx.zone.datetime(start),
-            bucket: cx.zone.datetime(bucket),
-            detected_at: cx.zone.datetime(detected_at),
+            start: zone.datetime(start),
+            bucket: zone.datetime(bucket),
+            detected_at: zone.datetime(detected_at),
             trigger,
             posts: evaluation.counts.posts,
             negative: evaluation.counts.negative,
@@ -541,15 +626,16 @@ impl ScopeDetector {
             negative: 0,
             share: 0.0,
         });
+        let zone = cx.grid.zone();
         Episode {
             episode: state.id,
             target: self.target.clone(),
-            start: cx.zone.datetime(state.start),
-            detected_at: cx.zone.datetime(state.detected_at),
+            start: zone.datetime(state.start),
+            detected_at: zone.datetime(state.detected_at),
             trigger: state.trigger,
-            peak: cx.zone.datetime(peak.start),
-            end: ended_at.map(|_| cx.zone.datetime(totals.end)),
-            ended_at: ended_at.map(|t| cx.zone.datetime(t)),
+            peak: zone.datetime(peak.start),
+            end: ended_at.map(|_| zone.datetime(totals.end)),
+            ended_at: ended_at.map(|t| zone.datetime(t)),
             buckets: totals.buckets,
             posts: totals.posts,
             negative: totals.negative,
@@ -573,26 +659,22 @@ impl ScopeDetector {
     fn keep(&mut self, bucket: ClosedBucket, config: &DetectorConfig) {
         let leading_up = bucket.evaluation.is_some_and(|e| e.leading_up(config));
         if !leading_up {
-            self.baseline.push_back((bucket.start, bucket.counts));
-            if self.baseline.len() > config.baseline_buckets {
-                self.baseline.pop_front();
-            }
+            self.baseline
+                .push(bucket.start, bucket.counts, config.baseline_buckets);
         }
-        self.recent.push_back(bucket);
-        if self.recent.len() > config.baseline_buckets {
-            self.recent.pop_front();
+        if bucket.counts.posts > 0 {
+            self.recent.push_back(bucket);
+            if self.recent.len() > config.baseline_buckets {
+                self.recent.pop_front();
+            }
         }
     }
 
-    /// Recomputes the expectation from the baseline once it holds enough buckets; until
-    /// then the previous one (if any) stays.
-    fn refresh(&mut self, config: &DetectorConfig, (share, posts): (f64, f64)) {
+    /// Recomputes the expectation from the baseline (when next needed) once it holds
+    /// enough buckets; until then the previous one (if any) stays.
+    fn refresh(&mut self, config: &DetectorConfig, prior: (f64, f64)) {
         if self.baseline.len() >= config.min_baseline_buckets {
-            self.expectation = Some(Expectation::from_window(
-                self.baseline.iter().map(|(_, counts)| *counts),
-                share,
-                posts,
-            ));
+            self.refreshed_with = Some(prior);
         }
     }
 }

@@ -10,6 +10,21 @@
 //! monitor over a whole data set. Results go out as CSV and JSON ([`Trend`]) and as an SVG
 //! chart ([`Trend::chart_svg`]).
 //!
+//! # The series
+//!
+//! The series is sparse: one row ([`BucketRow`]) per bucket and scope **with posts**, in
+//! time order, all posts first in each bucket. A bucket without posts in a scope has no
+//! row: its counts are zero, and a gap between two rows of a scope (one's `end` is not the
+//! next one's `start`) is a stretch of such buckets. Where episodes run is in the episodes
+//! ([`Episode::start`], [`Episode::end`], [`Episode::buckets`] counting the empty buckets
+//! too) and in each row's episode id ([`Trend::episode_of`]). So the series, and the memory
+//! and work behind it, grow with the buckets that hold posts: not with the time span (two
+//! posts a century apart make two rows at any bucket width), nor with targets that are
+//! not mentioned. The detectors still count every empty bucket, as a bucket of zero posts
+//! in the baseline: the episodes and the rows are those of a series written bucket by
+//! bucket. The chart pools buckets per pixel column when there are more than the plot is
+//! wide, and names the targets without posts instead of drawing empty panels for them.
+//!
 //! ```
 //! use nunchi_trend::{analyze, BucketWidth, Label, MonitorConfig, Observation, Zone};
 //!
@@ -52,7 +67,8 @@
 //! slow build-up cannot raise its own baseline). From it come the baseline negative share
 //! p0 (pooled over the window; for a target, shrunk toward the all-posts share by
 //! `target_prior_posts` pseudo-posts, so that a rarely mentioned target has a sensible
-//! baseline) and the mean number of negative posts per bucket μ. Until the window holds
+//! baseline) and the mean number of negative posts per bucket μ. Buckets without posts are
+//! in the window too: they lower μ and leave p0 as it is. Until the window holds
 //! `min_baseline_buckets` (12) buckets, nothing is tested.
 //!
 //! Two one-sided tests are made on a bucket with n posts, k of them negative:

@@ -1,6 +1,6 @@
 //! The online monitor: observations in, bucket rows and episode events out.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -110,7 +110,13 @@ impl Rejections {
 /// [`MonitorConfig::allowed_lateness`]) is counted there; one for a closed bucket is refused
 /// with [`Error::LateObservation`] and counted in [`Monitor::rejections`]. A bucket closes
 /// when an observation (or [`Monitor::advance_to`]) reaches its end plus the allowed
-/// lateness; buckets without posts close as empty ones.
+/// lateness.
+///
+/// Only the buckets that hold posts are stored and reported, per scope: a bucket row is
+/// reported for each scope with posts in the bucket, none for the others. The detectors still
+/// count the empty buckets (as buckets of zero posts in the baseline), in bulk: the work and
+/// memory of a quiet stretch do not grow with its length, nor those of a target with the
+/// buckets where it is not mentioned.
 ///
 /// Alerts can come before their bucket closes: after each negative post the oldest open
 /// bucket is tested with its counts so far, against the expectation for a whole bucket.
@@ -122,8 +128,12 @@ pub struct Monitor {
     grid: BucketGrid,
     /// Scope 0 is all posts, scope `i + 1` target `i`.
     detectors: Vec<ScopeDetector>,
+    /// The scopes with an open episode: they see every bucket, empty or not, until it ends.
+    in_episode: BTreeSet<usize>,
     /// Open buckets with posts, by start; empty buckets are not stored.
     open: VecDeque<OpenBucket>,
+    /// Start of the first bucket; `None` before the first observation.
+    origin: Option<i64>,
     /// Start of the oldest bucket not yet closed; `None` before the first observation.
     next_close: Option<i64>,
     /// The latest time seen.
@@ -136,7 +146,8 @@ pub struct Monitor {
 #[derive(Debug)]
 struct OpenBucket {
     start: i64,
-    scopes: Vec<Tally>,
+    /// The scopes with posts in the bucket, by index.
+    scopes: BTreeMap<usize, Tally>,
 }
 
 /// One scope's counts in an open bucket.
@@ -172,7 +183,9 @@ impl Monitor {
             grid: BucketGrid::new(config.width, config.zone),
             config,
             detectors,
+            in_episode: BTreeSet::new(),
             open: VecDeque::new(),
+            origin: None,
             next_close: None,
             watermark: i64::MIN,
             next_episode: 1,
@@ -189,6 +202,21 @@ impl Monitor {
     /// The bucket grid.
     pub fn grid(&self) -> &BucketGrid {
         &self.grid
+    }
+
+    /// How many buckets the monitor stores, over all scopes: each scope's tally in the open
+    /// buckets, and the closed buckets its detectors keep (recent buckets with posts,
+    /// baseline entries, where a run of empty buckets is one, and an open episode's last
+    /// buckets). Per scope, that is at most about three times its buckets with posts among
+    /// the last `baseline_buckets`: it never grows with empty buckets, and a target that is
+    /// never mentioned stores nothing.
+    pub fn stored_buckets(&self) -> usize {
+        let open: usize = self.open.iter().map(|b| b.scopes.len()).sum();
+        open + self
+            .detectors
+            .iter()
+            .map(ScopeDetector::stored_buckets)
+            .sum::<usize>()
     }
 
     /// Observations refused so far.
@@ -212,6 +240,7 @@ impl Monitor {
         self.watermark = self.watermark.max(observation.time);
         let closed = self.close_due();
         let next_close = *self.next_close.get_or_insert(start);
+        self.origin.get_or_insert(start);
         if start < next_close {
             let e = Error::LateObservation {
                 time: observation.time,
@@ -220,14 +249,13 @@ impl Monitor {
             self.count_rejection(&e);
             return Err(e);
         }
-        let scopes = self.detectors.len();
         let position = self.open.partition_point(|b| b.start < start);
         if self.open.get(position).is_none_or(|b| b.start != start) {
             self.open.insert(
                 position,
                 OpenBucket {
                     start,
-                    scopes: vec![Tally::default(); scopes],
+                    scopes: BTreeMap::new(),
                 },
             );
         }
@@ -240,7 +268,7 @@ impl Monitor {
             }
         }
         for &scope in &touched {
-            let tally = &mut bucket.scopes[scope];
+            let tally = bucket.scopes.entry(scope).or_default();
             tally.labels[observation.label.index()] += 1;
             tally.polarity_sum += f64::from(observation.polarity);
             if observation.label == Label::Negative {
@@ -279,10 +307,7 @@ impl Monitor {
         let Some(last) = self.open.back().map(|b| b.start) else {
             return;
         };
-        let end = self.grid.next_start(last);
-        while let Some(start) = self.next_close.filter(|&s| s < end) {
-            self.close_bucket(start);
-        }
+        self.close_until(self.grid.next_start(last));
     }
 
     /// Takes the events reported so far, in order.
@@ -292,11 +317,11 @@ impl Monitor {
 
     /// The episodes still going on, as they stand (without `end`), by id.
     pub fn ongoing_episodes(&self) -> Vec<Episode> {
-        let cx = context(&self.config);
+        let cx = context(&self.config, &self.grid, self.origin);
         let mut episodes: Vec<_> = self
-            .detectors
+            .in_episode
             .iter()
-            .filter_map(|d| d.ongoing(&cx))
+            .filter_map(|&scope| self.detectors[scope].ongoing(&cx))
             .collect();
         episodes.sort_by_key(|e| e.episode);
         episodes
@@ -344,16 +369,74 @@ impl Monitor {
     /// Closes the buckets whose end plus the allowed lateness the watermark has reached;
     /// whether any closed.
     fn close_due(&mut self) -> bool {
-        let mut closed = false;
-        while let Some(start) = self.next_close {
-            let end = self.grid.next_start(start);
-            if end.saturating_add(self.config.allowed_lateness) > self.watermark {
+        let Some(next_close) = self.next_close else {
+            return false;
+        };
+        // The oldest bucket still open holds the watermark less the lateness.
+        let open_from = self
+            .grid
+            .start_of(self.watermark.saturating_sub(self.config.allowed_lateness));
+        if open_from <= next_close {
+            return false;
+        }
+        self.close_until(open_from);
+        true
+    }
+
+    /// Closes every bucket that starts before `until`.
+    fn close_until(&mut self, until: i64) {
+        while self.open.front().is_some_and(|b| b.start < until) {
+            let Some(bucket) = self.open.pop_front() else {
+                break;
+            };
+            self.close_empty_until(bucket.start);
+            self.close_bucket(bucket.start, bucket.scopes);
+        }
+        self.close_empty_until(until);
+    }
+
+    /// Closes the empty buckets before `until`: one by one while an episode is open (every
+    /// episode ends within `calm_buckets` empty buckets), so that its end is reported when
+    /// its calm stretch closes; the rest at once, as the detectors catch up later.
+    fn close_empty_until(&mut self, until: i64) {
+        while let Some(start) = self.next_close.filter(|&s| s < until) {
+            if self.in_episode.is_empty() {
+                self.next_close = Some(until);
                 break;
             }
-            self.close_bucket(start);
-            closed = true;
+            self.close_bucket(start, BTreeMap::new());
         }
-        closed
+    }
+
+    /// The prior of scope `scope`'s baseline share: the all-posts share as it stands, for a
+    /// target.
+    fn prior(&self, scope: usize) -> (f64, f64) {
+        match scope {
+            0 => (0.5, 1.0),
+            _ => (
+                self.detectors[0].baseline_share().unwrap_or(0.5),
+                self.config.detector.target_prior_posts,
+            ),
+        }
+    }
+
+    /// Brings scope `scope` up to the bucket starting at `start` (see
+    /// [`ScopeDetector::catch_up`]). For a target, all posts must be up to it already, as
+    /// its share is the target's prior.
+    fn catch_up(&mut self, scope: usize, start: i64) {
+        let prior = self.prior(scope);
+        let cx = context(&self.config, &self.grid, self.origin);
+        self.detectors[scope].catch_up(&cx, start, prior, &mut self.events);
+        self.track(scope);
+    }
+
+    /// Notes whether scope `scope` is in an episode.
+    fn track(&mut self, scope: usize) {
+        if self.detectors[scope].in_episode() {
+            self.in_episode.insert(scope);
+        } else {
+            self.in_episode.remove(&scope);
+        }
     }
 
     /// Tests the oldest open bucket for an early alert, in the scopes given (all if `None`).
@@ -364,14 +447,32 @@ impl Monitor {
         let Some(head) = self.open.front().filter(|b| b.start == next_close) else {
             return;
         };
-        let all: Vec<usize> = (0..self.detectors.len()).collect();
-        let cx = context(&self.config);
-        for &scope in scopes.unwrap_or(&all) {
-            let tally = &head.scopes[scope];
-            if tally.labels[Label::Negative.index()] == 0 {
-                continue;
-            }
-            if let Some(alert) = self.detectors[scope].check_open(
+        let negative: Vec<usize> = match scopes {
+            Some(scopes) => scopes.to_vec(),
+            None => head.scopes.keys().copied().collect(),
+        }
+        .into_iter()
+        .filter(|scope| {
+            head.scopes
+                .get(scope)
+                .is_some_and(|tally| tally.labels[Label::Negative.index()] > 0)
+        })
+        .collect();
+        if negative.is_empty() {
+            return;
+        }
+        self.catch_up(0, next_close);
+        for &scope in &negative {
+            self.catch_up(scope, next_close);
+        }
+        let Some(head) = self.open.front() else {
+            return;
+        };
+        let cx = context(&self.config, &self.grid, self.origin);
+        for scope in negative {
+            let tally = &head.scopes[&scope];
+            let detector = &mut self.detectors[scope];
+            if let Some(alert) = detector.check_open(
                 &cx,
                 head.start,
                 tally.counts(),
@@ -380,75 +481,86 @@ impl Monitor {
                 &mut self.next_episode,
             ) {
                 self.events.push(Event::EpisodeStarted(alert));
+                self.in_episode.insert(scope);
             }
         }
     }
 
-    /// Closes the bucket starting at `start` (the oldest not closed) in every scope.
-    fn close_bucket(&mut self, start: i64) {
+    /// Closes the bucket starting at `start` (the oldest not closed) with the tallies of its
+    /// scopes with posts, in those scopes and in the scopes in an episode, all posts first.
+    /// The other scopes catch up when they next have posts.
+    fn close_bucket(&mut self, start: i64, tallies: BTreeMap<usize, Tally>) {
         let end = self.grid.next_start(start);
-        let scopes = match self.open.front() {
-            Some(b) if b.start == start => self.open.pop_front().map(|b| b.scopes),
-            _ => None,
+        let mut scopes: BTreeSet<usize> = tallies.keys().copied().collect();
+        scopes.extend(&self.in_episode);
+        // All posts always, as the prior of the targets.
+        scopes.insert(0);
+        // Every scope up to the bucket first: the targets' catch-up takes the all-posts share
+        // from before it.
+        for &scope in &scopes {
+            self.catch_up(scope, start);
         }
-        .unwrap_or_else(|| vec![Tally::default(); self.detectors.len()]);
-        let cx = context(&self.config);
-        let mut episode_events = Vec::new();
-        for (scope, tally) in scopes.into_iter().enumerate() {
-            // Targets borrow the all-posts share as the prior of their own.
-            let prior = if scope == 0 {
-                (0.5, 1.0)
-            } else {
-                (
-                    self.detectors[0].baseline_share().unwrap_or(0.5),
-                    cx.config.target_prior_posts,
-                )
-            };
-            let counts = tally.counts();
-            let top_negative_terms = tally.terms.top(cx.top_terms);
-            let detector = &mut self.detectors[scope];
-            let target = detector.target().map(str::to_owned);
-            let evaluation = detector.close(
-                &cx,
-                ClosedBucket {
-                    start,
-                    end,
-                    counts,
-                    terms: tally.terms,
-                    evaluation: None,
-                },
-                prior,
-                &mut self.next_episode,
-                &mut episode_events,
-            );
-            let posts = f64::from(counts.posts);
-            let any = counts.posts > 0;
-            self.events.push(Event::Bucket(BucketRow {
-                target,
-                start: cx.zone.datetime(start),
-                end: cx.zone.datetime(end),
-                posts: counts.posts,
-                negative: tally.labels[Label::Negative.index()],
-                neutral: tally.labels[Label::Neutral.index()],
-                positive: tally.labels[Label::Positive.index()],
-                negative_share: any.then(|| f64::from(counts.negative) / posts),
-                mean_polarity: any.then(|| tally.polarity_sum / posts),
-                baseline_share: evaluation.map(|e| e.baseline_share),
-                expected_negative: evaluation.map(|e| e.expected_negative),
-                p_share: evaluation.map(|e| e.p_share),
-                p_count: evaluation.map(|e| e.p_count),
-                top_negative_terms,
-            }));
-            self.events.append(&mut episode_events);
+        let mut tallies = tallies;
+        for scope in scopes {
+            match tallies.remove(&scope) {
+                Some(tally) => self.close_scope(scope, start, end, tally),
+                None => self.catch_up(scope, end),
+            }
         }
         self.next_close = Some(end);
     }
+
+    /// Closes the bucket `start..end` of a scope with posts in it, and reports its row.
+    fn close_scope(&mut self, scope: usize, start: i64, end: i64, tally: Tally) {
+        let prior = self.prior(scope);
+        let cx = context(&self.config, &self.grid, self.origin);
+        let counts = tally.counts();
+        let top_negative_terms = tally.terms.top(cx.top_terms);
+        let mut episode_events = Vec::new();
+        let detector = &mut self.detectors[scope];
+        let target = detector.target().map(str::to_owned);
+        let evaluation = detector.close(
+            &cx,
+            ClosedBucket {
+                start,
+                end,
+                counts,
+                terms: tally.terms,
+                evaluation: None,
+            },
+            prior,
+            &mut self.next_episode,
+            &mut episode_events,
+        );
+        let posts = f64::from(counts.posts);
+        let zone = self.grid.zone();
+        self.events.push(Event::Bucket(BucketRow {
+            target,
+            start: zone.datetime(start),
+            end: zone.datetime(end),
+            posts: counts.posts,
+            negative: tally.labels[Label::Negative.index()],
+            neutral: tally.labels[Label::Neutral.index()],
+            positive: tally.labels[Label::Positive.index()],
+            negative_share: Some(f64::from(counts.negative) / posts),
+            mean_polarity: Some(tally.polarity_sum / posts),
+            baseline_share: evaluation.map(|e| e.baseline_share),
+            expected_negative: evaluation.map(|e| e.expected_negative),
+            p_share: evaluation.map(|e| e.p_share),
+            p_count: evaluation.map(|e| e.p_count),
+            top_negative_terms,
+        }));
+        self.events.append(&mut episode_events);
+        self.track(scope);
+    }
 }
 
-fn context(config: &MonitorConfig) -> Context<'_> {
+fn context<'a>(config: &'a MonitorConfig, grid: &BucketGrid, origin: Option<i64>) -> Context<'a> {
     Context {
         config: &config.detector,
-        zone: config.zone,
+        grid: *grid,
+        // Detectors are only called after the first observation, which sets it.
+        origin: origin.unwrap_or_default(),
         top_terms: config.top_terms,
     }
 }
@@ -543,17 +655,24 @@ mod tests {
     }
 
     #[test]
-    fn empty_buckets_close_as_empty_rows() {
-        let mut m = monitor(0, &[]);
-        m.push(&positive(DAY0)).unwrap();
+    fn empty_buckets_and_unmentioned_targets_have_no_rows() {
+        let mut m = monitor(0, &["KT", "SK"]);
+        m.push(&positive(DAY0).with_targets(vec![1])).unwrap();
         m.push(&negative(DAY0 + 4 * HOUR + 1)).unwrap();
         m.finish();
         let events: Vec<_> = m.drain_events().collect();
-        let rows = rows(&events);
-        let posts: Vec<u32> = rows.iter().map(|r| r.posts).collect();
-        assert_eq!(posts, [1, 0, 0, 0, 1]);
-        assert_eq!(rows[1].negative_share, None);
-        assert_eq!(rows[4].start.to_rfc3339(), "2009-11-26T04:00:00+09:00");
+        let rows: Vec<(Option<&str>, String, u32)> = rows(&events)
+            .iter()
+            .map(|r| (r.target.as_deref(), r.start.to_rfc3339(), r.posts))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (None, "2009-11-26T00:00:00+09:00".into(), 1),
+                (Some("SK"), "2009-11-26T00:00:00+09:00".into(), 1),
+                (None, "2009-11-26T04:00:00+09:00".into(), 1),
+            ]
+        );
     }
 
     #[test]

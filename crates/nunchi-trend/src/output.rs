@@ -147,11 +147,12 @@ impl Trend {
         })
     }
 
-    /// Writes the series as CSV: one record per bucket and scope, with a header. `target`
+    /// Writes the series as CSV: one record per bucket and scope with posts (none for a
+    /// bucket without posts: see [the series](crate#the-series)), with a header. `target`
     /// is empty for all posts; times are RFC 3339 in the trend's zone, plus `start_unix`;
     /// `episode` is the id of the episode covering the bucket; `top_negative_terms` reads
-    /// `term:count; term:count`. Empty cells: shares and means of empty buckets, and the
-    /// baseline columns while the baseline warms up.
+    /// `term:count; term:count`. Empty cells: the baseline columns while the baseline warms
+    /// up, and `episode` outside episodes.
     ///
     /// # Errors
     ///

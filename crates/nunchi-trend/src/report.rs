@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::terms::TermCount;
 
-/// One bucket of one scope (all posts, or the posts that mention one target).
+/// One bucket of one scope (all posts, or the posts that mention one target) with posts: a
+/// bucket without posts has no row (see [the series](crate#the-series)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BucketRow {
     /// The target, or `None` for all posts.
@@ -22,9 +23,9 @@ pub struct BucketRow {
     pub neutral: u32,
     /// Positive posts.
     pub positive: u32,
-    /// Negative posts / posts; `None` for an empty bucket.
+    /// Negative posts / posts (always set: a row has posts).
     pub negative_share: Option<f64>,
-    /// Mean polarity of the posts; `None` for an empty bucket.
+    /// Mean polarity of the posts (always set: a row has posts).
     pub mean_polarity: Option<f64>,
     /// The baseline negative share it was compared with; `None` while the baseline warms up.
     pub baseline_share: Option<f64>,
@@ -130,7 +131,8 @@ pub struct Episode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    /// A bucket of one scope closed (one event per scope, all posts first).
+    /// A bucket of one scope closed (one event per scope with posts in it, all posts
+    /// first).
     Bucket(BucketRow),
     /// An episode started.
     EpisodeStarted(Alert),

@@ -53,9 +53,9 @@ pub struct TrendArgs {
     /// or token starts with it, `KT` in `KT가` but not in `KTX`.
     #[arg(long = "target", value_name = "NAME")]
     pub targets: Vec<String>,
-    /// Write the series (one CSV row per bucket and target) here [default: stdout]. Every
-    /// output is written to a temporary file first, and all take their names together at
-    /// the end, or none does.
+    /// Write the series (one CSV row per bucket and target with posts; a bucket without
+    /// posts has no row) here [default: stdout]. Every output is written to a temporary file
+    /// first, and all take their names together at the end, or none does.
     #[arg(short, long, alias = "out-series", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write the episodes (negative waves) as CSV here.
@@ -254,7 +254,7 @@ fn summary(trend: &Trend, posts: usize) -> String {
         _ => String::new(),
     };
     let mut text = format!(
-        "nunchi: {posts} posts{span}: {buckets} buckets of {} ({}); {} episode(s)",
+        "nunchi: {posts} posts{span}: {buckets} buckets of {} ({}) with posts; {} episode(s)",
         trend.width,
         trend.zone,
         trend.episodes.len()
