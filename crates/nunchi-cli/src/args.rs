@@ -2,10 +2,10 @@
 //! it (so that a command's help lists only what it takes), and the exit-code texts of the
 //! help pages.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use nunchi_table::{ColumnSpec, Format, InputPath, ReadOptions};
+use nunchi_table::{ColumnSpec, Format, InputPath, Output, ReadOptions};
 
 /// How to read an input table (classify, trend, train, eval).
 #[derive(Debug, Args)]
@@ -68,10 +68,30 @@ pub struct QuietArg {
 /// The one main output of a command that writes text.
 #[derive(Debug, Args)]
 pub struct OutputArg {
-    /// Write the output to this file, atomically (a temporary file renamed at the end);
-    /// stdout if absent or `-`.
+    /// Write the output to this file, atomically (a temporary file renamed at the end; a
+    /// symlink's target is replaced, a device or FIFO written in place); stdout if absent
+    /// or `-`.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Refuses outputs that name the same file (see [`Output::check_distinct`]): `main` is the
+/// `-o` output (stdout if absent), `others` the other output flags given.
+///
+/// # Errors
+///
+/// Two of them name the same file.
+pub fn check_outputs(
+    main: Option<&Path>,
+    others: &[(&str, Option<&Path>)],
+) -> Result<(), nunchi_table::Error> {
+    let mut outputs = vec![("-o", main.unwrap_or(Path::new("-")))];
+    outputs.extend(
+        others
+            .iter()
+            .filter_map(|&(flag, path)| path.map(|path| (flag, path))),
+    );
+    Output::check_distinct(&outputs)
 }
 
 /// Parses an input path: `-` is stdin.
@@ -109,7 +129,9 @@ Exit codes:
   1  fatal error: bad arguments, unreadable model, input or output; nothing is written under
      the output's name
   2  some rows were rejected (listed with --errors FILE, or on stderr) and the rest
-     processed; with --strict, the run stopped at the first rejected row";
+     processed; with --strict, the run stopped at the first rejected row
+  130, 143, 129  stopped by SIGINT, SIGTERM or SIGHUP: the outputs' temporary files are removed,
+     nothing is written under their names";
 
 /// Exit codes of `train` and `eval`, which skip rows they cannot use.
 pub const LABELED_EXIT_CODES: &str = "\
@@ -117,21 +139,27 @@ Exit codes:
   0  success: every row was used
   1  fatal error: bad arguments, unreadable model, input or output; nothing is written under
      the output's name
-  2  some rows were skipped (each named on stderr) and the rest used";
+  2  some rows were skipped (each named on stderr) and the rest used
+  130, 143, 129  stopped by SIGINT, SIGTERM or SIGHUP: the outputs' temporary files are removed,
+     nothing is written under their names";
 
 /// Exit codes of the commands that take texts as arguments or stdin lines.
 pub const TEXT_EXIT_CODES: &str = "\
 Exit codes:
   0  success (also when stdout is closed early, e.g. by `| head`)
   1  fatal error: bad arguments, unreadable model, input or output
-  2  some texts could not be processed (each named on stderr), the rest were";
+  2  some texts could not be processed (each named on stderr), the rest were
+  130, 143, 129  stopped by SIGINT, SIGTERM or SIGHUP: the outputs' temporary files are removed,
+     nothing is written under their names";
 
 /// Exit codes of the commands that write one thing (lexicon export and merge).
 pub const PLAIN_EXIT_CODES: &str = "\
 Exit codes:
   0  success (also when stdout is closed early, e.g. by `| head`)
   1  fatal error: bad arguments, unreadable model, input or output; nothing is written under
-     the output's name";
+     the output's name
+  130, 143, 129  stopped by SIGINT, SIGTERM or SIGHUP: the outputs' temporary files are removed,
+     nothing is written under their names";
 
 #[cfg(test)]
 mod tests {

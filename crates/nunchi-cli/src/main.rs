@@ -98,6 +98,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    #[cfg(unix)]
+    remove_outputs_on_signals()?;
     rayon::ThreadPoolBuilder::new()
         .num_threads(cli.threads)
         .build_global()
@@ -110,6 +112,48 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Tokenize(args) => commands::tokenize::run(args),
         Command::Trend(args) => commands::trend::run(args),
         Command::Lexicon(command) => commands::lexicon::run(command),
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: removes the temporary files of outputs not yet under their
+/// names and exits 128 + the signal (130, 143, 129), leaving every final name untouched.
+#[cfg(unix)]
+fn remove_outputs_on_signals() -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .map_err(|e| anyhow::anyhow!("cannot handle signals: {e}"))?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                nunchi_table::remove_pending();
+                std::process::exit(128 + signal);
+            }
+        })
+        .map_err(|e| anyhow::anyhow!("cannot start the signal thread: {e}"))?;
+    Ok(())
+}
+
+/// Rust's runtime puts /dev/null, open for reading and writing, on a standard descriptor
+/// that is closed at start-up: with stdout closed (`>&-`), every write would vanish and the
+/// run succeed. This ELF constructor runs first and puts /dev/null there read-only instead,
+/// so that an output to stdout is refused before anything runs.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static READ_ONLY_CLOSED_STDOUT: extern "C" fn() = read_only_closed_stdout;
+
+#[cfg(target_os = "linux")]
+extern "C" fn read_only_closed_stdout() {
+    // SAFETY: plain descriptor calls, before any Rust code owns a descriptor.
+    unsafe {
+        if libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) == -1 {
+            // The lowest free descriptor: 1, or 0 if stdin is closed too (left as /dev/null).
+            let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
+            if fd >= 0 && fd != libc::STDOUT_FILENO {
+                libc::dup2(fd, libc::STDOUT_FILENO);
+            }
+        }
     }
 }
 

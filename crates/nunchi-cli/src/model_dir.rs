@@ -47,9 +47,11 @@ pub fn write_dir_atomically(
                 parent.display()
             )
         })?;
+    let pending = nunchi_table::Pending::register(temp.path());
     fill(temp.path())?;
     make_dir_readable(temp.path());
-    std::fs::rename(temp.path(), path)
+    pending
+        .settle(|| std::fs::rename(temp.path(), path))
         .with_context(|| format!("cannot create {}", path.display()))?;
     // The directory now lives under its final name; nothing is left to clean up.
     let _ = temp.keep();

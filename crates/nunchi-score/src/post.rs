@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 
+use nunchi_tokenizer::buffers::Reusable;
 use nunchi_tokenizer::{Analysis, PosTag, Span};
 
 /// Scope flags of a token.
@@ -73,6 +74,27 @@ pub(crate) struct PostView {
     pub eojeols: u32,
     /// Union-find parents while merging units.
     parents: Vec<u32>,
+}
+
+impl Reusable for PostView {
+    fn retained_bytes(&self) -> usize {
+        self.tokens.retained_bytes()
+            + self.morphemes.retained_bytes()
+            + self.units.retained_bytes()
+            + self.forms.retained_bytes()
+            + self.surfaces.retained_bytes()
+            + self.parents.retained_bytes()
+    }
+
+    fn trim(&mut self) {
+        self.tokens.trim();
+        self.morphemes.trim();
+        self.units.trim();
+        self.forms.trim();
+        self.surfaces.trim();
+        self.parents.trim();
+        self.eojeols = 0;
+    }
 }
 
 impl PostView {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use nunchi_tokenizer::buffers::Reusable;
 use nunchi_tokenizer::{Analysis, Worker};
 
 use crate::calibration::{sigmoid, softmax};
@@ -20,6 +21,20 @@ struct Scratch {
     view: PostView,
     featurizer: Featurizer,
     unit_weights: Vec<f32>,
+}
+
+impl Reusable for Scratch {
+    fn retained_bytes(&self) -> usize {
+        self.view.retained_bytes()
+            + self.featurizer.retained_bytes()
+            + self.unit_weights.retained_bytes()
+    }
+
+    fn trim(&mut self) {
+        self.view.trim();
+        self.featurizer.trim();
+        self.unit_weights.trim();
+    }
 }
 
 /// The model a scorer scores with: borrowed, or shared by an `Arc` for a scorer that must
@@ -98,6 +113,25 @@ impl<'m> Scorer<'m> {
         &self.model
     }
 
+    /// Bytes of buffer capacity the scorer keeps for the next post (its tokenizer worker's
+    /// and its own featurising buffers). A long post grows them while it is scored; after
+    /// it, each buffer keeps at most [`nunchi_tokenizer::buffers::KEPT_BYTES`], so a thread
+    /// that met one long post does not hold its memory for good.
+    ///
+    /// ```
+    /// use nunchi_score::Model;
+    ///
+    /// let model = Model::embedded()?;
+    /// let mut scorer = model.scorer();
+    /// scorer.score(&"배송이 빨라요 정말 좋아요 ".repeat(10_000))?; // 330 KB
+    /// scorer.score("배송이 빨라요")?;
+    /// assert!(scorer.retained_bytes() < 32 << 20);
+    /// # Ok::<(), nunchi_score::Error>(())
+    /// ```
+    pub fn retained_bytes(&self) -> usize {
+        self.worker.retained_bytes() + self.scratch.retained_bytes()
+    }
+
     /// Scores a post; `evidence` is left empty.
     ///
     /// # Errors
@@ -171,6 +205,7 @@ fn predict(model: &Model, scratch: &mut Scratch, analysis: &Analysis, top_k: usi
     if top_k > 0 {
         prediction.evidence = explain(model, view, featurizer, &mut scratch.unit_weights, top_k);
     }
+    scratch.trim();
     prediction
 }
 

@@ -178,3 +178,19 @@ fn format_version_as_a_string_is_not_reported_as_missing() {
         other => panic!("expected an unsupported version, got {other:?}"),
     }
 }
+
+/// Issue 12, item 6: the featuriser kept what a long post grew its buffers to (for a 1 MB
+/// post, the repeat table 117 MB and the occurrences 83 MB), so every thread that once
+/// met one held ~220 MB for good. After the post, each buffer now keeps at most 1 MiB.
+#[test]
+fn scorer_gives_back_what_a_long_post_grew() {
+    let model = Model::embedded().unwrap();
+    let mut scorer = model.scorer();
+    let post = "배송이 너무 늦고 포장도 엉망이에요 ㅠㅠ 다시는 안 사요! ".repeat(14_000);
+    assert!(post.len() > 1 << 20, "{} bytes", post.len());
+    scorer.score(&post).unwrap();
+    let prediction = scorer.score("배송이 너무 늦어요").unwrap();
+    assert_eq!(prediction.label, nunchi_score::Label::Negative);
+    let kept = scorer.retained_bytes();
+    assert!(kept < 32 << 20, "{kept} bytes kept after a 1 MB post");
+}

@@ -179,6 +179,32 @@ pub enum Error {
         /// The output's name.
         path: PathBuf,
     },
+    /// Stdout is closed or open for reading only, and the output was to go there.
+    #[error(
+        "standard output is closed or not writable: redirect it to a file, or name one with -o"
+    )]
+    StdoutNotWritable,
+    /// A special file (a device, a FIFO) given as an output cannot be opened.
+    #[error("cannot open {path} for writing")]
+    OpenOutput {
+        /// The output's name.
+        path: PathBuf,
+        /// What failed.
+        #[source]
+        source: io::Error,
+    },
+    /// Two outputs name the same file.
+    #[error(
+        "{first} and {second} both name {path}: one would overwrite the other; name two files"
+    )]
+    SameOutput {
+        /// The flag of the first.
+        first: String,
+        /// The flag of the second.
+        second: String,
+        /// The file.
+        path: PathBuf,
+    },
     /// A finished output cannot be moved to its name.
     #[error("cannot write {path}")]
     Commit {

@@ -6,10 +6,10 @@
 /// (a long review) needs a small part of it in every buffer, so ordinary posts never
 /// reallocate; a longer post grows the buffers it needs, and they shrink back to this at
 /// the next post.
-pub(crate) const KEPT_BYTES: usize = 1 << 20;
+pub const KEPT_BYTES: usize = 1 << 20;
 
-/// A buffer, or a set of them, reused from post to post.
-pub(crate) trait Reusable {
+/// A buffer, or a set of them, reused from post to post (the scorer's buffers are too).
+pub trait Reusable {
     /// Bytes of capacity held.
     fn retained_bytes(&self) -> usize;
     /// Empties it, for the next post, and gives back what a buffer holds beyond

@@ -31,7 +31,7 @@
 //! ```
 #![deny(missing_docs)]
 
-mod buffers;
+pub mod buffers;
 mod error;
 mod identity;
 mod lattice;

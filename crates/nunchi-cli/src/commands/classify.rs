@@ -12,7 +12,8 @@ use nunchi_table::{
 };
 
 use crate::args::{
-    parse_column, parse_format, parse_input, OutputArg, QuietArg, RejectArgs, TableArgs,
+    check_outputs, parse_column, parse_format, parse_input, OutputArg, QuietArg, RejectArgs,
+    TableArgs,
 };
 use crate::commands::model::{load_model, ModelArg};
 use crate::pipeline::{self, Chunking, Flow, Processed, RowStage};
@@ -60,6 +61,10 @@ pub struct ClassifyArgs {
 ///
 /// Bad arguments, an unreadable model or input, or an unwritable output.
 pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
+    check_outputs(
+        args.output.output.as_deref(),
+        &[("--errors", args.rejects.errors.as_deref())],
+    )?;
     let model = load_model(&args.model)?;
     let Posts {
         progress,

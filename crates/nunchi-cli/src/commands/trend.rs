@@ -16,7 +16,7 @@ use nunchi_trend::{
     Observation, TargetMatcher, Trend, Zone,
 };
 
-use crate::args::{parse_column, parse_input, QuietArg, RejectArgs, TableArgs};
+use crate::args::{check_outputs, parse_column, parse_input, QuietArg, RejectArgs, TableArgs};
 use crate::commands::model::{load_model, ModelArg};
 use crate::pipeline::{self, Chunking, Flow, Processed, RowStage};
 use crate::posts::{open_posts, Posts};
@@ -97,6 +97,15 @@ fn parse_width(arg: &str) -> Result<BucketWidth, String> {
 ///
 /// Bad arguments, an unreadable model or input, or an unwritable output.
 pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
+    check_outputs(
+        args.output.as_deref(),
+        &[
+            ("--out-episodes", args.out_episodes.as_deref()),
+            ("--out-json", args.out_json.as_deref()),
+            ("--chart", args.chart.as_deref()),
+            ("--errors", args.rejects.errors.as_deref()),
+        ],
+    )?;
     let Posts {
         progress,
         schema,

@@ -16,6 +16,7 @@ mod scoped;
 mod signals;
 mod words;
 
+use nunchi_tokenizer::buffers::Reusable;
 use serde::{Deserialize, Serialize};
 
 use crate::post::PostView;
@@ -223,6 +224,28 @@ impl Featurizer {
                 .sum();
         }
         value
+    }
+}
+
+impl Reusable for Featurizer {
+    fn retained_bytes(&self) -> usize {
+        self.occurrences.retained_bytes()
+            + self.hits.retained_bytes()
+            + self.matched.retained_bytes()
+            + self.word.retained_bytes()
+            + self.chars.retained_bytes()
+            + self.atoms.retained_bytes()
+            + self.repeats.retained_bytes()
+    }
+
+    fn trim(&mut self) {
+        self.occurrences.trim();
+        self.hits.trim();
+        self.matched.trim();
+        self.word.trim();
+        self.chars.trim();
+        self.atoms.trim();
+        self.repeats.trim();
     }
 }
 

@@ -1,5 +1,7 @@
 //! Counting how often each feature index repeats within a post.
 
+use nunchi_tokenizer::buffers::{Reusable, KEPT_BYTES};
+
 use super::Occurrence;
 
 /// Counts how often each index repeats within a post: an open-addressing table reused from
@@ -49,5 +51,20 @@ impl RepeatCounter {
     /// How often each occurrence's index occurs, in occurrence order.
     pub fn of_each(&self) -> impl Iterator<Item = u32> + '_ {
         self.slot_of.iter().map(|&at| self.slots[at as usize].2)
+    }
+}
+
+impl Reusable for RepeatCounter {
+    fn retained_bytes(&self) -> usize {
+        self.slots.retained_bytes() + self.slot_of.retained_bytes()
+    }
+
+    /// The table is never cleared between posts (generations mark its live slots): one that
+    /// a long post grew is dropped whole, and the next post makes one of its own size.
+    fn trim(&mut self) {
+        if self.slots.retained_bytes() > KEPT_BYTES {
+            self.slots = Vec::new();
+        }
+        self.slot_of.trim();
     }
 }
